@@ -1,0 +1,115 @@
+// The ledger log port: the one interface every producer, processor, projection and replay
+// uses. Two adapters implement it (log/kafka, log/embedded) and pass the same contract suite
+// (log/contract). The port carries bytes; Avro encoding lives in schemas/.
+
+/** Header values travel as bytes on Kafka; adapters hand them back as UTF-8 strings. */
+export type Headers = Record<string, string>;
+
+export interface AppendRecord {
+  readonly topic: string;
+  /** Partition key. Records with the same key land on the same partition (murmur2, as Kafka's default partitioner). */
+  readonly key: string | null;
+  readonly value: Buffer;
+  readonly headers?: Headers;
+  /** Record timestamp in epoch milliseconds; defaults to the append time. */
+  readonly timestamp?: number;
+}
+
+export interface AppendResult {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export interface LogRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: Buffer;
+  readonly headers: Headers;
+  readonly timestamp: number;
+}
+
+/** A batch of records from one partition, in offset order. */
+export interface RecordBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly LogRecord[];
+}
+
+/**
+ * Given to a batch handler. Records staged with `append` are written atomically with the
+ * group's checkpoint for this batch (Kafka: transactional producer with sendOffsets; embedded:
+ * one PostgreSQL transaction), so a read-process-write processor is effectively-once.
+ */
+export interface BatchContext {
+  append(records: readonly AppendRecord[]): void;
+}
+
+export type BatchHandler = (batch: RecordBatch, context: BatchContext) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumer group: checkpoints are kept per group, topic and partition. */
+  readonly group: string;
+  readonly topics: readonly string[];
+  /** Where a group with no checkpoint starts. Default: 'earliest'. */
+  readonly startFrom?: 'earliest' | 'latest';
+  readonly maxBatchSize?: number;
+  /**
+   * Called once per batch; the checkpoint advances past the batch only after it resolves.
+   * A rejection stops the subscription (the batch is delivered again to whoever resumes).
+   */
+  readonly handler: BatchHandler;
+}
+
+export interface Subscription {
+  /** Finishes the batch in flight, checkpoints it, and leaves the group. */
+  stop(): Promise<void>;
+  /** Settles when the subscription ends: resolves on stop, rejects on a handler or transport failure. */
+  readonly done: Promise<void>;
+}
+
+export interface ReadRangeOptions {
+  readonly topic: string;
+  /** Partitions to read; default all. */
+  readonly partitions?: readonly number[];
+  /** Inclusive lower bound: an offset (per partition) or an epoch-ms timestamp. */
+  readonly from?: { readonly offset: number } | { readonly timestamp: number };
+  /** Exclusive upper bound; default the end of each partition when the read starts. */
+  readonly to?: { readonly offset: number } | { readonly timestamp: number };
+  readonly batchSize?: number;
+}
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly replicationFactor?: number;
+  readonly config?: Record<string, string>;
+}
+
+export interface PartitionDescription {
+  readonly partition: number;
+  /** First offset still in the log. */
+  readonly low: number;
+  /** Next offset to be written (the end). */
+  readonly high: number;
+}
+
+export interface TopicDescription {
+  readonly topic: string;
+  readonly partitions: readonly PartitionDescription[];
+}
+
+export interface LedgerLog {
+  /** Resolves once every record is durably in the log (Kafka: acks=all; embedded: committed). */
+  append(records: readonly AppendRecord[]): Promise<AppendResult[]>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Records of one topic in offset order per partition, batch by batch; partitions one after another. */
+  readRange(options: ReadRangeOptions): AsyncIterable<readonly LogRecord[]>;
+  createTopics(specs: readonly TopicSpec[]): Promise<void>;
+  describeTopic(topic: string): Promise<TopicDescription>;
+  /** Committed checkpoint (next offset to read) per partition for a group, for lag. */
+  groupOffsets(group: string, topic: string): Promise<ReadonlyMap<number, number>>;
+  close(): Promise<void>;
+}

