@@ -103,7 +103,7 @@ describe('event codec', () => {
     it('reads it with the current schema, filling defaults', async () => {
       const registry = new InMemorySchemaRegistry();
       const current = catalogue.get('InteractionStarted');
-      const oldSchema = structuredClone(current.schema) as { fields: [unknown, { type: { fields: { name: string }[] } }] };
+      const oldSchema = structuredClone(current.schema) as unknown as { fields: [unknown, { type: { fields: { name: string }[] } }] };
       oldSchema.fields[1].type.fields = oldSchema.fields[1].type.fields.filter((f) => f.name !== 'previousInteractionId');
       const oldDefinition = buildEventType('old.avsc', { ...(oldSchema as unknown as AvroSchemaObject), topic: current.topic, key: current.keyPath }, new Map(), 'interaction');
       const oldCatalogue: Catalogue = { ...catalogue, all: [oldDefinition], get: () => oldDefinition, has: () => true, byFullName: () => oldDefinition };
