@@ -30,7 +30,8 @@ create table if not exists ${s}.events (
   partition integer not null,
   "offset" bigint not null,
   key text,
-  headers jsonb not null default '{}',
+  -- json, not jsonb: header values are arbitrary strings and jsonb refuses U+0000.
+  headers json not null default '{}',
   value bytea not null,
   "timestamp" bigint not null,
   primary key (topic, partition, "offset")

@@ -80,7 +80,7 @@ export async function writeRecords(
       await client.query(
         `insert into ${tables}.events (topic, partition, "offset", key, headers, value, "timestamp")
          select $1, $2, o, k, h, v, t
-         from unnest($3::bigint[], $4::text[], $5::jsonb[], $6::bytea[], $7::bigint[]) as r(o, k, h, v, t)`,
+         from unnest($3::bigint[], $4::text[], $5::json[], $6::bytea[], $7::bigint[]) as r(o, k, h, v, t)`,
         [group.topic, group.partition, offsets, keys, headers, values, timestamps],
       );
     }
