@@ -147,6 +147,30 @@ describe('event catalogue', function () {
     }
   });
 
+  it('keeps shared types in numbered common files that only reference earlier ones', function () {
+    const dir = join(defaultSchemaDir, 'common');
+    const defined = new Set<string>();
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.avsc')).sort()) {
+      expect(file, 'common files are named NN-Name.avsc').to.match(/^\d{2}-[A-Z][A-Za-z]+\.avsc$/);
+      const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as AvroSchemaObject;
+      expect(schema.namespace, file).to.equal('ledger');
+      const references: string[] = [];
+      const walk = (node: AvroSchema): void => {
+        if (typeof node === 'string') {
+          if (node.startsWith('ledger.')) references.push(node);
+        } else if (Array.isArray(node)) node.forEach(walk);
+        else {
+          for (const field of node.fields ?? []) walk(field.type);
+          if (node.items !== undefined) walk(node.items);
+          if (node.values !== undefined) walk(node.values);
+        }
+      };
+      walk(schema);
+      for (const reference of references) expect(defined.has(reference), `${file} references ${reference}, not defined in an earlier common file`).to.equal(true);
+      defined.add(`ledger.${schema.name ?? ''}`);
+    }
+  });
+
   it('keeps the generated types and docs up to date', function () {
     for (const [path, expected] of Object.entries(generatedFiles(cat))) {
       let actual = '';
