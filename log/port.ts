@@ -13,6 +13,11 @@ export interface AppendRecord {
   readonly headers?: Headers;
   /** Record timestamp in epoch milliseconds; defaults to the append time. */
   readonly timestamp?: number;
+  /**
+   * Explicit partition, bypassing the partitioner. Only for tools that must keep a record's
+   * partition (copying a log between adapters); producers leave it to the key.
+   */
+  readonly partition?: number;
 }
 
 export interface AppendResult {

@@ -40,7 +40,11 @@ export async function writeRecords(
 ): Promise<AppendResult[]> {
   const groups = new Map<string, PartitionGroup>();
   records.forEach((record, index) => {
-    const partition = chooser.choose(record.topic, record.key, partitionCount(record.topic));
+    const partitions = partitionCount(record.topic);
+    const partition = record.partition ?? chooser.choose(record.topic, record.key, partitions);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
+      throw new Error(`topic '${record.topic}' has no partition ${partition}`);
+    }
     const id = `${record.topic}\u0000${partition}`;
     let group = groups.get(id);
     if (!group) {
