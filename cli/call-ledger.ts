@@ -1,0 +1,25 @@
+// call-ledger: the product's command line. `run` starts everything; the rest are operations.
+import { Command, Option } from 'commander';
+import { runProduct } from './commands/run.ts';
+import { createTopics, describeTopic, eraseSubject } from './commands/ledger-admin.ts';
+
+const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
+
+program.command('run').description('start the ledger, its processors and projections (LEDGER_LOG=embedded|kafka)').action(runProduct);
+
+const topics = program.command('topics').description('ledger topics');
+topics.command('create').description('create every ledger topic (partitions and replication from configuration)').action(createTopics);
+topics.command('describe <topic>').description('partitions with low and high offsets').action(describeTopic);
+
+program
+  .command('erase <dataSubject>')
+  .description("crypto-shred a data subject (e.g. customer:C-1001): their personal fields become unreadable in every log segment")
+  .requiredOption('--actor <id>', 'who is erasing (recorded in the audit log)')
+  .addOption(new Option('--reason <reason>', 'why').choices(['ERASURE_REQUEST', 'RETENTION_EXPIRED', 'OTHER']).default('ERASURE_REQUEST'))
+  .option('--request <ref>', 'erasure request reference')
+  .action((subject: string, options: { actor: string; reason: 'ERASURE_REQUEST' | 'RETENTION_EXPIRED' | 'OTHER'; request?: string }) => eraseSubject(subject, options.actor, options.reason, options.request ?? null));
+
+await program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`call-ledger: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+// The long-running parts `call-ledger run` starts, in order. Each processor, projection and
+// server adds itself here with a start function that returns how to stop it.
+import type { Ledger } from '../platform/open-ledger.ts';
+import type { Logger } from '../platform/logger.ts';
+
+export interface RunningComponent {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+export interface Component {
+  readonly name: string;
+  start(ledger: Ledger, logger: Logger): Promise<RunningComponent>;
+}
+
+export const components: readonly Component[] = [];
