@@ -2,6 +2,8 @@
 import type { LedgerConfig } from '../platform/config.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
 import { EmbeddedLog, type EmbeddedLogOptions } from './embedded/embedded-log.ts';
+import { KafkaLog, type KafkaLogOptions } from './kafka/kafka-log.ts';
+import { pinoSink } from './kafka/pino-sink.ts';
 import type { LedgerLog } from './port.ts';
 
 export interface OpenLogDeps {
@@ -9,6 +11,8 @@ export interface OpenLogDeps {
   readonly embedded?: Partial<Omit<EmbeddedLogOptions, 'connectionString' | 'schema' | 'onClose'>>;
   /** Embedded adapter without LEDGER_DATABASE_URL: how to start PostgreSQL (default: embedded-postgres). */
   readonly startPostgres?: (dataDir: string) => Promise<RunningPostgres>;
+  /** Kafka adapter tuning (tests shorten the session timeout and bound the wait for the broker). */
+  readonly kafka?: Partial<Pick<KafkaLogOptions, 'sessionTimeoutMs' | 'connectDeadlineMs' | 'transactionTimeoutMs' | 'logger'>>;
 }
 
 export async function openLog(config: LedgerConfig, deps: OpenLogDeps = {}): Promise<LedgerLog> {
@@ -16,8 +20,14 @@ export async function openLog(config: LedgerConfig, deps: OpenLogDeps = {}): Pro
     case 'embedded':
       return openEmbeddedLog(config, deps);
     case 'kafka':
-      // The Kafka adapter (log/kafka/) plugs in here.
-      throw new Error("LEDGER_LOG=kafka: the Kafka adapter is not wired into openLog yet (log/kafka/)");
+      return KafkaLog.open({
+        brokers: config.kafkaBrokers,
+        clientId: config.kafkaClientId,
+        defaultPartitions: config.topicPartitions,
+        replicationFactor: config.topicReplication,
+        logger: pinoSink(config.logLevel),
+        ...deps.kafka,
+      });
   }
 }
 

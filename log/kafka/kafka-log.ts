@@ -1,0 +1,152 @@
+// The Kafka adapter of the ledger log port. The only place (with its helpers in this folder)
+// that knows kafkajs, so the client can be replaced without touching anything above the port.
+import { Kafka, Partitioners, type Admin, type Producer } from 'kafkajs';
+import type {
+  AppendRecord, AppendResult, LedgerLog, LogRecord, ReadRangeOptions, SubscribeOptions, Subscription,
+  TopicDescription, TopicSpec,
+} from '../port.ts';
+import { kafkajsLogCreator, type LogSink } from './log-sink.ts';
+import { appendResults } from './offsets.ts';
+import { readRange } from './read-range.ts';
+import { retryConnect } from './retry-connect.ts';
+import { startKafkaSubscription } from './kafka-subscription.ts';
+import { TopicPartitions } from './topic-partitions.ts';
+
+export interface KafkaLogOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Partitions and replication factor of topics created without an explicit spec. */
+  readonly defaultPartitions: number;
+  readonly replicationFactor: number;
+  readonly logger: LogSink;
+  /** Stop waiting for the brokers at start after this long (default: wait forever, with backoff). */
+  readonly connectDeadlineMs?: number;
+  readonly transactionTimeoutMs?: number;
+  readonly sessionTimeoutMs?: number;
+}
+
+export class KafkaLog implements LedgerLog {
+  readonly #options: KafkaLogOptions;
+  readonly #kafka: Kafka;
+  readonly #admin: Admin;
+  readonly #producer: Producer;
+  readonly #partitions: TopicPartitions;
+  readonly #subscriptions = new Set<Subscription>();
+
+  private constructor(options: KafkaLogOptions, kafka: Kafka, admin: Admin, producer: Producer) {
+    this.#options = options;
+    this.#kafka = kafka;
+    this.#admin = admin;
+    this.#producer = producer;
+    this.#partitions = new TopicPartitions(admin, options.defaultPartitions, (spec) => this.createTopics([spec]));
+  }
+
+  /** Connects to the brokers, waiting (with a log line per attempt and backoff) while they are unavailable. */
+  static async open(options: KafkaLogOptions): Promise<KafkaLog> {
+    const kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logCreator: kafkajsLogCreator(options.logger),
+      // A broker restart takes seconds: keep retrying for about a minute before giving up.
+      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
+    });
+    const admin = kafka.admin({ retry: { retries: 5 } });
+    // Idempotent, acks=all. Partitions are chosen by TopicPartitions (same murmur2 function);
+    // naming the partitioner only silences kafkajs' v2 migration warning.
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    const what = `Kafka at ${options.brokers.join(',')}`;
+    await retryConnect(async () => {
+      await admin.connect();
+      await admin.describeCluster();
+    }, { what, logger: options.logger, deadlineMs: options.connectDeadlineMs });
+    await retryConnect(() => producer.connect(), { what, logger: options.logger, deadlineMs: options.connectDeadlineMs });
+    return new KafkaLog(options, kafka, admin, producer);
+  }
+
+  async append(records: readonly AppendRecord[]): Promise<AppendResult[]> {
+    if (records.length === 0) return [];
+    const placed = await this.#partitions.place(records);
+    const metadata = await this.#producer.sendBatch({ acks: -1, topicMessages: placed.topicMessages });
+    return appendResults(placed.placements, metadata);
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const subscription = await startKafkaSubscription({
+      kafka: this.#kafka,
+      admin: this.#admin,
+      partitions: this.#partitions,
+      clientId: this.#options.clientId,
+      logger: this.#options.logger,
+      transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 60_000,
+      sessionTimeoutMs: this.#options.sessionTimeoutMs ?? 30_000,
+    }, options);
+    this.#subscriptions.add(subscription);
+    subscription.done.then(
+      () => this.#subscriptions.delete(subscription),
+      () => this.#subscriptions.delete(subscription),
+    );
+    return subscription;
+  }
+
+  readRange(options: ReadRangeOptions): AsyncIterable<readonly LogRecord[]> {
+    return readRange(this.#kafka, this.#admin, this.#options.clientId, options);
+  }
+
+  async createTopics(specs: readonly TopicSpec[]): Promise<void> {
+    if (specs.length === 0) return;
+    await this.#admin.createTopics({
+      waitForLeaders: true,
+      topics: specs.map((spec) => ({
+        topic: spec.topic,
+        numPartitions: spec.partitions,
+        replicationFactor: spec.replicationFactor ?? this.#options.replicationFactor,
+        configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    }); // resolves false (no error) for topics that already exist
+    for (const spec of specs) this.#partitions.forget(spec.topic);
+    // Leaders are elected, but a broker may not yet serve the new partitions' offsets.
+    await Promise.all(specs.map((spec) => this.#retriable(() => this.#admin.fetchTopicOffsets(spec.topic))));
+  }
+
+  async describeTopic(topic: string): Promise<TopicDescription> {
+    const offsets = await this.#retriable(() => this.#admin.fetchTopicOffsets(topic));
+    return {
+      topic,
+      partitions: offsets
+        .map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }))
+        .sort((a, b) => a.partition - b.partition),
+    };
+  }
+
+  async groupOffsets(group: string, topic: string): Promise<ReadonlyMap<number, number>> {
+    const offsets = await this.#admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const result = new Map<number, number>();
+    for (const entry of offsets[0]?.partitions ?? []) {
+      const offset = Number(entry.offset);
+      if (offset >= 0) result.set(entry.partition, offset); // -1: no checkpoint yet
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.stop()));
+    await this.#producer.disconnect();
+    await this.#admin.disconnect();
+  }
+
+  async #retriable<T>(action: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await action();
+      } catch (error) {
+        if (attempt >= 20 || !(error as { retriable?: boolean }).retriable) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+}

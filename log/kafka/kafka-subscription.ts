@@ -1,0 +1,117 @@
+// One member of a consumer group: batches from kafkajs (eachBatch), cut to maxBatchSize,
+// handed to the handler; the checkpoint advances only after the handler resolves. A batch
+// whose handler staged output commits output and checkpoint in one transaction
+// (transactional-outputs.ts); any other batch commits its checkpoint directly.
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { AppendRecord, LogRecord, SubscribeOptions, Subscription } from '../port.ts';
+import type { LogSink } from './log-sink.ts';
+import { toLogRecord } from './records.ts';
+import type { TopicPartitions } from './topic-partitions.ts';
+import { TransactionalOutputs } from './transactional-outputs.ts';
+
+export interface KafkaSubscriptionDeps {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly partitions: TopicPartitions;
+  readonly clientId: string;
+  readonly logger: LogSink;
+  readonly transactionTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+}
+
+const defaultMaxBatchSize = 1000;
+
+export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, options: SubscribeOptions): Promise<Subscription> {
+  const { group } = options;
+  const maxBatchSize = options.maxBatchSize ?? defaultMaxBatchSize;
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: group,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+    sessionTimeout: deps.sessionTimeoutMs,
+    heartbeatInterval: Math.max(500, Math.floor(deps.sessionTimeoutMs / 10)),
+    retry: { retries: 10, maxRetryTime: 5000 },
+  });
+  const outputs = new TransactionalOutputs({
+    kafka: deps.kafka, admin: deps.admin, partitions: deps.partitions,
+    clientId: deps.clientId, group, transactionTimeoutMs: deps.transactionTimeoutMs,
+  });
+
+  let generation = 0;
+  let stopping = false;
+  let failure: unknown;
+  let settle!: { resolve: () => void; reject: (error: unknown) => void };
+  const done = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+  done.catch(() => undefined); // observed by whoever awaits `done`; never an unhandled rejection
+
+  let shutdown: Promise<void> | undefined;
+  function finish(): Promise<void> {
+    shutdown ??= (async () => {
+      stopping = true;
+      try {
+        await consumer.stop(); // waits for the batch in flight
+        await consumer.disconnect(); // leaves the group
+      } finally {
+        await outputs.close();
+      }
+      if (failure === undefined) settle.resolve();
+      else settle.reject(failure);
+    })();
+    return shutdown;
+  }
+  function fail(error: unknown): void {
+    if (failure !== undefined) return;
+    failure = error;
+    deps.logger.error({ group, err: (error as Error).message }, 'subscription stopped by a failure');
+    // Not awaited here: consumer.stop() waits for the batch that is calling us.
+    setImmediate(() => { finish().catch((e: unknown) => settle.reject(e)); });
+  }
+
+  consumer.on(consumer.events.GROUP_JOIN, () => { generation++; });
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) fail(event.payload.error);
+  });
+
+  async function handleChunk(payload: EachBatchPayload, records: readonly LogRecord[]): Promise<'done' | 'rewound'> {
+    const { topic, partition } = payload.batch;
+    const staged: AppendRecord[] = [];
+    await options.handler({ topic, partition, records }, { append: (more) => { staged.push(...more); } });
+    const first = records[0].offset;
+    const next = records[records.length - 1].offset + 1;
+    if (staged.length > 0) {
+      const outcome = await outputs.commit(topic, partition, generation, first, next, staged);
+      if (outcome.kind === 'already-committed') {
+        deps.logger.warn({ group, topic, partition, from: first, to: outcome.offset }, 'batch already processed by a previous owner; skipping it');
+        payload.resolveOffset(String(outcome.offset - 1));
+        consumer.seek({ topic, partition, offset: String(outcome.offset) });
+        return 'rewound';
+      }
+    } else {
+      await consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
+    }
+    payload.resolveOffset(String(next - 1));
+    return 'done';
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const all = batch.messages.map((message) => toLogRecord(batch.topic, batch.partition, message));
+    for (let start = 0; start < all.length; start += maxBatchSize) {
+      if (failure !== undefined || !payload.isRunning() || payload.isStale()) return;
+      try {
+        const outcome = await handleChunk(payload, all.slice(start, start + maxBatchSize));
+        if (outcome === 'rewound') return;
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      await payload.heartbeat();
+      if (stopping) return; // stop(): finish the chunk in flight, not the whole fetch
+    }
+  }
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...options.topics], fromBeginning: (options.startFrom ?? 'earliest') === 'earliest' });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+  return { stop: finish, done };
+}

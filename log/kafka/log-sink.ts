@@ -1,0 +1,25 @@
+// The logging the Kafka adapter needs: the pino-compatible subset, so a pino logger (or a
+// test double that records lines) can be injected.
+import { logLevel, type logCreator } from 'kafkajs';
+
+export interface LogSink {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** Routes kafkajs' own log lines into our sink (kafkajs logs to the console otherwise). */
+export function kafkajsLogCreator(sink: LogSink): logCreator {
+  return () => ({ namespace, level, log }) => {
+    const { message, ...fields } = log;
+    const line = { kafkajs: namespace, ...fields };
+    // kafkajs logs every protocol error response at ERROR from its Connection, retriable ones
+    // included (rebalances, concurrent transactions); the callers report what really failed.
+    if (namespace === 'Connection') sink.debug(line, message);
+    else if (level === logLevel.ERROR) sink.error(line, message);
+    else if (level === logLevel.WARN) sink.warn(line, message);
+    else if (level === logLevel.INFO) sink.info(line, message);
+    else sink.debug(line, message);
+  };
+}

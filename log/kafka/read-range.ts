@@ -1,0 +1,131 @@
+// readRange on kafkajs, which has no manual partition assignment: a throwaway consumer group
+// that never commits, reading one partition at a time (the others paused) from its start
+// offset until the end captured when the read began. Batches are handed over one at a time:
+// the consumer waits until the caller has taken the previous batch (backpressure).
+import { randomUUID } from 'node:crypto';
+import type { Admin, Kafka } from 'kafkajs';
+import type { LogRecord, ReadRangeOptions } from '../port.ts';
+import { toLogRecord } from './records.ts';
+
+interface PartitionRange {
+  readonly partition: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+async function resolveBound(
+  admin: Admin, topic: string,
+  bound: { readonly offset: number } | { readonly timestamp: number } | undefined,
+  fallback: Map<number, number>,
+): Promise<Map<number, number>> {
+  if (bound === undefined) return fallback;
+  if ('offset' in bound) return new Map([...fallback.keys()].map((partition) => [partition, bound.offset]));
+  // First offset whose timestamp is >= the bound, or the end when there is none.
+  const found = await admin.fetchTopicOffsetsByTimestamp(topic, bound.timestamp);
+  return new Map(found.map(({ partition, offset }) => [partition, Number(offset)]));
+}
+
+export async function planRanges(admin: Admin, options: ReadRangeOptions): Promise<PartitionRange[]> {
+  const offsets = await admin.fetchTopicOffsets(options.topic);
+  const wanted = options.partitions ? new Set(options.partitions) : undefined;
+  const lows = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
+  const highs = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+  const starts = await resolveBound(admin, options.topic, options.from, lows);
+  const ends = await resolveBound(admin, options.topic, options.to, highs);
+  return [...highs.keys()]
+    .filter((partition) => wanted === undefined || wanted.has(partition))
+    .sort((a, b) => a - b)
+    .map((partition) => ({
+      partition,
+      start: Math.max(lows.get(partition) ?? 0, starts.get(partition) ?? 0),
+      end: Math.min(highs.get(partition) ?? 0, ends.get(partition) ?? 0),
+    }))
+    .filter((range) => range.start < range.end);
+}
+
+export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, options: ReadRangeOptions): AsyncIterable<readonly LogRecord[]> {
+  const ranges = await planRanges(admin, options);
+  if (ranges.length === 0) return;
+  const { topic } = options;
+  const batchSize = options.batchSize ?? 1000;
+  const groupId = `${clientId}.read-range.${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false });
+
+  // A one-slot hand-over between the consumer (producer side) and this generator.
+  type Slot = { batch: readonly LogRecord[] } | { end: true } | { error: unknown };
+  const slots: Slot[] = [];
+  let wakeReader: (() => void) | undefined;
+  let wakeConsumer: (() => void) | undefined;
+  const put = async (slot: Slot): Promise<void> => {
+    slots.push(slot);
+    wakeReader?.();
+    if ('batch' in slot) await new Promise<void>((resolve) => { wakeConsumer = resolve; });
+  };
+
+  let current = 0;
+  let next = ranges[0].start;
+  const others = (index: number) => ranges.filter((_, i) => i !== index).map((r) => r.partition);
+
+  async function advance(progress: number): Promise<void> {
+    next = Math.max(next, progress);
+    while (current < ranges.length && next >= ranges[current].end) {
+      consumer.pause([{ topic, partitions: [ranges[current].partition] }]);
+      current++;
+      if (current === ranges.length) { await put({ end: true }); return; }
+      next = ranges[current].start;
+      consumer.seek({ topic, partition: ranges[current].partition, offset: String(next) });
+      consumer.resume([{ topic, partitions: [ranges[current].partition] }]);
+    }
+  }
+
+  let consumerRunning = true;
+  consumer.on(consumer.events.CRASH, (event) => { void put({ error: event.payload.error }); });
+  // Batches made only of transaction markers never reach eachBatch; they still move us on.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+    const { partition, batchSize: size, lastOffset } = event.payload;
+    if (size === 0 && current < ranges.length && partition === ranges[current].partition && consumerRunning) {
+      advance(Number(lastOffset) + 1).catch((error: unknown) => put({ error }));
+    }
+  });
+
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, isStale }) => {
+        if (current >= ranges.length || batch.partition !== ranges[current].partition || isStale()) return;
+        const { end } = ranges[current];
+        const records = batch.messages
+          .map((message) => toLogRecord(topic, batch.partition, message))
+          .filter((record) => record.offset >= next && record.offset < end);
+        for (let i = 0; i < records.length; i += batchSize) await put({ batch: records.slice(i, i + batchSize) });
+        resolveOffset(batch.lastOffset());
+        await advance(Number(batch.lastOffset()) + 1);
+      },
+    });
+    consumer.pause([{ topic, partitions: others(0) }]);
+    consumer.seek({ topic, partition: ranges[0].partition, offset: String(ranges[0].start) });
+
+    for (;;) {
+      const slot = slots.shift();
+      if (slot === undefined) {
+        await new Promise<void>((resolve) => { wakeReader = resolve; });
+        wakeReader = undefined;
+        continue;
+      }
+      if ('error' in slot) throw slot.error;
+      if ('end' in slot) return;
+      const release = wakeConsumer;
+      wakeConsumer = undefined;
+      yield slot.batch;
+      release?.();
+    }
+  } finally {
+    consumerRunning = false;
+    wakeConsumer?.();
+    await consumer.disconnect().catch(() => undefined);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+}
