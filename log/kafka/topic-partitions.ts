@@ -53,7 +53,11 @@ export class TopicPartitions {
       const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
         partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0,
       }));
-      const partition = this.#partitioner({
+      if (record.partition !== undefined && (record.partition < 0 || record.partition >= count || !Number.isInteger(record.partition))) {
+        throw new RangeError(`partition ${record.partition} does not exist in topic '${record.topic}' (${count} partitions)`);
+      }
+      // An explicit partition (copy tools) wins; otherwise murmur2 of the key, as Kafka's default.
+      const partition = record.partition ?? this.#partitioner({
         topic: record.topic,
         partitionMetadata,
         message: { key: record.key, value: record.value },
