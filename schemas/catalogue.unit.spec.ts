@@ -11,6 +11,7 @@ const areaTopics: Readonly<Record<string, string>> = {
   control: 'ledger.control',
   outbound: 'ledger.outbound',
   audit: 'ledger.audit',
+  routing: 'ledger.routing.inputs',
 };
 
 const isObject = (schema: AvroSchema): schema is AvroSchemaObject => typeof schema === 'object' && !Array.isArray(schema);
@@ -90,6 +91,7 @@ describe('event catalogue', function () {
       'ledger.agents': 'data.agentId',
       'ledger.outbound': 'data.campaignId',
       'ledger.audit': 'data.actorId',
+      'ledger.routing.inputs': 'data.site',
     };
     for (const event of cat.all) {
       if (event.topic === 'ledger.control') {

@@ -666,6 +666,19 @@ export interface OfferTimedOutData {
 }
 
 /**
+ * The router withdrew a ringing offer before it was answered or timed out: the agent logged out or went not-ready while it rang, or the caller hung up.
+ * Topic `ledger.interactions`, key `metadata.interactionId`, subject `ledger.interactions-ledger.interaction.OfferWithdrawn`.
+ */
+export interface OfferWithdrawnData {
+  /** The offer (InteractionOffered.offerId). */
+  readonly offerId: string;
+  readonly agentId: string;
+  readonly reason: 'AGENT_LOGGED_OUT' | 'AGENT_NOT_READY' | 'CALLER_ABANDONED' | 'INTERACTION_ENDED' | 'OTHER';
+  /** How long it had rung. */
+  readonly ringMs: number;
+}
+
+/**
  * An automatic (or manual) quality check found something on the interaction.
  * Topic `ledger.interactions`, key `metadata.interactionId`, subject `ledger.interactions-ledger.interaction.QaFindingRecorded`.
  */
@@ -863,6 +876,19 @@ export interface RiskRulesPublishedData {
   readonly effectiveFrom: number;
   /** What changed and why. */
   readonly changeNote: string | null;
+}
+
+/**
+ * Event-time tick of one routing domain (site), sequenced into ledger.routing.inputs beside the routing inputs. Routing timers (ring-no-answer, overflow, aging, VIP relationship wait, policy effective times) advance with it, never with a wall clock.
+ * Topic `ledger.routing.inputs`, key `data.site`, subject `ledger.routing.inputs-ledger.routing.RoutingClockTicked`.
+ */
+export interface RoutingClockTickedData {
+  /** Routing domain (contact-centre site) whose clock advances. */
+  readonly site: string;
+  /** The event time the routing clock advances to (equals metadata.occurredAt). */
+  readonly now: number;
+  /** Tick number from the ticker of this site, for gap detection. */
+  readonly sequence: number;
 }
 
 /**
@@ -1187,6 +1213,7 @@ export interface LedgerEventMap {
   readonly IvrNodeEntered: IvrNodeEnteredData;
   readonly OfferDeclined: OfferDeclinedData;
   readonly OfferTimedOut: OfferTimedOutData;
+  readonly OfferWithdrawn: OfferWithdrawnData;
   readonly QaFindingRecorded: QaFindingRecordedData;
   readonly QaRulesPublished: QaRulesPublishedData;
   readonly QaScoreComputed: QaScoreComputedData;
@@ -1197,6 +1224,7 @@ export interface LedgerEventMap {
   readonly RecordingStored: RecordingStoredData;
   readonly RiskAlertRaised: RiskAlertRaisedData;
   readonly RiskRulesPublished: RiskRulesPublishedData;
+  readonly RoutingClockTicked: RoutingClockTickedData;
   readonly RoutingDecided: RoutingDecidedData;
   readonly RoutingPolicyPublished: RoutingPolicyPublishedData;
   readonly ScriptLibraryPublished: ScriptLibraryPublishedData;
@@ -1250,6 +1278,7 @@ export const ledgerEventTypes: readonly LedgerEventType[] = [
   'IvrNodeEntered',
   'OfferDeclined',
   'OfferTimedOut',
+  'OfferWithdrawn',
   'QaFindingRecorded',
   'QaRulesPublished',
   'QaScoreComputed',
@@ -1260,6 +1289,7 @@ export const ledgerEventTypes: readonly LedgerEventType[] = [
   'RecordingStored',
   'RiskAlertRaised',
   'RiskRulesPublished',
+  'RoutingClockTicked',
   'RoutingDecided',
   'RoutingPolicyPublished',
   'ScriptLibraryPublished',

@@ -21,6 +21,8 @@ export const topicRetention: Readonly<Record<string, string>> = {
     'Kept forever (`retention.ms=-1`, never compacted): every policy/rule/flow version must stay replayable, since each decision names the version it used.',
   'ledger.outbound': 'Kept forever (`retention.ms=-1`): campaign results and drop rates are regulated and reported.',
   'ledger.audit': 'Kept forever (`retention.ms=-1`): who accessed which customer data is compliance evidence.',
+  'ledger.routing.inputs':
+    'Kept forever (`retention.ms=-1`): the one ordered stream per routing domain (keyed by site) that routing decided from — routing inputs re-appended by the sequencer with event-time ticks — so an audit replay sees the order that decided.',
 };
 
 const primitiveTs: Readonly<Record<string, string>> = {
