@@ -23,7 +23,7 @@ async function registryReachable(): Promise<void> {
     const response = await fetch(`${registryUrl}/subjects`);
     if (!response.ok) throw new Error(`answered ${response.status}`);
   } catch (error) {
-    throw new Error(`schema registry not reachable at ${registryUrl} (${(error as Error).message}); start it with 'make registry-up'`);
+    throw new Error(`schema registry not reachable at ${registryUrl} (${(error as Error).message}); start it with 'make registry-up'`, { cause: error });
   }
 }
 
