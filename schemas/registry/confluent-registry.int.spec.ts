@@ -12,8 +12,10 @@ import { ConfluentSchemaRegistry } from './confluent-registry.ts';
 import { IncompatibleSchemaError } from './schema-registry.ts';
 
 const require = createRequire(import.meta.url);
-// Apache Avro's own JavaScript implementation: a second, independent reader of our bytes.
-const apacheAvro = require('avro-js') as { parse(schema: unknown): { fromBuffer(buffer: Buffer): unknown; toBuffer(value: unknown): Buffer } };
+// Apache Avro's own JavaScript implementation: a second, independent reader of our bytes. Its
+// schema module is loaded directly: the package index also loads a deprecated validator that
+// needs an undeclared dependency (underscore).
+const apacheAvro = require('avro-js/lib/schemas.js') as { createType(schema: unknown): { fromBuffer(buffer: Buffer): unknown; toBuffer(value: unknown): Buffer } };
 
 const registryUrl = readConfig().registryUrl;
 const catalogue = loadCatalogue();
@@ -73,7 +75,7 @@ describe('Confluent-compatible schema registry (Apicurio)', function () {
       const id = bytes.readInt32BE(1);
       const response = await fetch(`${registryUrl}/schemas/ids/${id}`);
       const { schema } = (await response.json()) as { schema: string };
-      const apacheType = apacheAvro.parse(JSON.parse(schema));
+      const apacheType = apacheAvro.createType(JSON.parse(schema));
       const body = bytes.subarray(5);
       const decoded = apacheType.fromBuffer(body) as { metadata: { eventId: string; eventType: string } };
       expect(decoded.metadata.eventId, sample.type).to.equal(sample.metadata.eventId);
