@@ -67,6 +67,8 @@ function describeType(type: avro.Type): string {
 }
 
 export function validationError(definition: EventTypeDefinition, value: unknown): EventValidationError | undefined {
+  // The fast check first; the error hook (slower) only runs to explain a failure.
+  if (definition.avroType.isValid(value)) return undefined;
   let first: EventValidationError | undefined;
   definition.avroType.isValid(value, {
     errorHook(path: string[], bad: unknown, type: avro.Type) {
