@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { partitionForKey } from '../embedded/murmur2.ts';
-import type { AppendRecord, LedgerLog, LogRecord, Subscription } from '../port.ts';
+import type { LedgerLog, LogRecord, Subscription } from '../port.ts';
 import { deadLetterHeaders } from '../runtime/dead-letter.ts';
 import { runConsumer } from '../runtime/run-consumer.ts';
 import { caughtUp, countBy, endOffsets, freshName, readAll, waitFor } from './contract-support.ts';
