@@ -1,0 +1,20 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { configurationTable, readConfig, ConfigError } from './config.ts';
+
+describe('configuration', () => {
+  it('is documented in the README, every variable of it', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const missing = configurationTable.filter((entry) => !readme.includes(`| \`${entry.name}\` |`)).map((entry) => entry.name);
+    expect(missing, 'variables missing from the README configuration table').to.deep.equal([]);
+  });
+
+  it('refuses a bad value naming the variable and the rule', () => {
+    expect(() => readConfig({ LEDGER_LOG: 'carrier-pigeon' })).to.throw(ConfigError, "LEDGER_LOG: must be 'embedded' or 'kafka'");
+    expect(() => readConfig({ LEDGER_TOPIC_PARTITIONS: '0' })).to.throw(ConfigError, 'LEDGER_TOPIC_PARTITIONS: must be a positive integer');
+  });
+
+  it('defaults to the embedded log', () => {
+    expect(readConfig({}).log).to.equal('embedded');
+  });
+});
