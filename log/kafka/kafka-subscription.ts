@@ -72,7 +72,7 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
     if (!event.payload.restart) fail(event.payload.error);
   });
 
-  async function handleChunk(payload: EachBatchPayload, records: readonly LogRecord[]): Promise<'done' | 'rewound'> {
+  async function handleChunk(payload: EachBatchPayload, records: readonly LogRecord[]): Promise<'done' | 'committed' | 'rewound'> {
     const { topic, partition } = payload.batch;
     const staged: AppendRecord[] = [];
     await options.handler({ topic, partition, records }, { append: (more) => { staged.push(...more); } });
@@ -86,27 +86,42 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
         consumer.seek({ topic, partition, offset: String(outcome.offset) });
         return 'rewound';
       }
-    } else {
-      await consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
     }
     payload.resolveOffset(String(next - 1));
-    return 'done';
+    return staged.length > 0 ? 'committed' : 'done';
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const all = batch.messages.map((message) => toLogRecord(batch.topic, batch.partition, message));
-    for (let start = 0; start < all.length; start += maxBatchSize) {
-      if (failure !== undefined || !payload.isRunning() || payload.isStale()) return;
-      try {
-        const outcome = await handleChunk(payload, all.slice(start, start + maxBatchSize));
-        if (outcome === 'rewound') return;
-      } catch (error) {
-        fail(error);
-        return;
+    const { topic, partition } = batch;
+    const all = batch.messages.map((message) => toLogRecord(topic, partition, message));
+    // Chunks without output are checkpointed together, once per fetched batch (or before
+    // leaving early): one commit round-trip per fetch instead of one per chunk.
+    let uncommitted: number | undefined;
+    const commitProgress = async (): Promise<void> => {
+      if (uncommitted === undefined) return;
+      await consumer.commitOffsets([{ topic, partition, offset: String(uncommitted) }]);
+      uncommitted = undefined;
+    };
+    try {
+      for (let start = 0; start < all.length; start += maxBatchSize) {
+        if (failure !== undefined || !payload.isRunning() || payload.isStale()) break;
+        const chunk = all.slice(start, start + maxBatchSize);
+        let outcome: 'done' | 'committed' | 'rewound';
+        try {
+          outcome = await handleChunk(payload, chunk);
+        } catch (error) {
+          fail(error);
+          break;
+        }
+        if (outcome === 'rewound') break;
+        uncommitted = outcome === 'done' ? chunk[chunk.length - 1].offset + 1 : undefined;
+        if (stopping) break; // stop(): finish the chunk in flight, not the whole fetch
+        await payload.heartbeat();
       }
-      await payload.heartbeat();
-      if (stopping) return; // stop(): finish the chunk in flight, not the whole fetch
+      await commitProgress();
+    } catch (error) {
+      fail(error);
     }
   }
 
