@@ -66,6 +66,9 @@ export class GroupMembership {
        on conflict (group_id, member_id) do update set expires_at = excluded.expires_at`,
       [group, memberId, sessionTimeoutMs],
     );
+    // Rows of members that died long ago would otherwise accumulate; a live member whose row is
+    // removed here (after a stall) simply inserts it again at its next rebalance.
+    await pool.query(`delete from ${tables}.group_members where group_id = $1 and expires_at < now() - interval '1 minute'`, [group]);
     const members = (
       await pool.query<{ member_id: string }>(
         `select member_id from ${tables}.group_members where group_id = $1 and expires_at > now() order by member_id`,
