@@ -14,10 +14,12 @@ export function kafkajsLogCreator(sink: LogSink): logCreator {
   return () => ({ namespace, level, log }) => {
     const { message, ...fields } = log;
     const line = { kafkajs: namespace, ...fields };
-    // kafkajs logs every protocol error response at ERROR from its Connection, retriable ones
-    // included (rebalances, concurrent transactions); the callers report what really failed.
+    // kafkajs logs every protocol error response at ERROR from its Connection, and every retry
+    // at ERROR from its producer, retriable ones included (rebalances, concurrent
+    // transactions). What really failed reaches the caller as a rejection and is reported
+    // there, so kafkajs' own errors are warnings here.
     if (namespace === 'Connection') sink.debug(line, message);
-    else if (level === logLevel.ERROR) sink.error(line, message);
+    else if (level === logLevel.ERROR || level === logLevel.WARN) sink.warn(line, message);
     else if (level === logLevel.WARN) sink.warn(line, message);
     else if (level === logLevel.INFO) sink.info(line, message);
     else sink.debug(line, message);
