@@ -20,7 +20,6 @@ export function kafkajsLogCreator(sink: LogSink): logCreator {
     // there, so kafkajs' own errors are warnings here.
     if (namespace === 'Connection') sink.debug(line, message);
     else if (level === logLevel.ERROR || level === logLevel.WARN) sink.warn(line, message);
-    else if (level === logLevel.WARN) sink.warn(line, message);
     else if (level === logLevel.INFO) sink.info(line, message);
     else sink.debug(line, message);
   };
