@@ -1,0 +1,239 @@
+// Applies log records to a set of read-model versions, effectively once. Per batch (records of
+// one topic partition, in offset order): skip what each read model's own checkpoint says it has
+// applied, decode once, fold per entity (dropping duplicate event ids), then write every read
+// model's rows, entity documents and checkpoint in ONE PostgreSQL transaction. The checkpoint
+// update is a compare-and-set: if another worker moved it, nothing is written and the caches
+// are dropped (ProjectionConflictError), so a stale worker can never apply a record twice.
+import type { Knex } from 'knex';
+import type { LogRecord } from '../../log/port.ts';
+import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
+import type { EventCodec } from '../../schemas/codec/event-codec.ts';
+import { schemaIdOf } from '../../schemas/codec/wire-format.ts';
+import { ChangeSet } from './change-set.ts';
+import { foldEvent, type EntityDocument, type FoldOutcome } from './fold.ts';
+import type { ReadModel } from './read-model.ts';
+import { quoteIdent, writeChanges } from './table-writer.ts';
+
+export interface ProcessorTarget {
+  readonly model: ReadModel;
+  /** The version schema this processor writes (e.g. proj_wallboard_v3). */
+  readonly schema: string;
+}
+
+export interface BatchResult {
+  /** Records at or past some read model's checkpoint (the rest were redeliveries). */
+  readonly records: number;
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly skippedBelowCheckpoint: number;
+  readonly poison: number;
+}
+
+export class ProjectionConflictError extends Error {
+  override readonly name = 'ProjectionConflictError';
+  readonly retriable = true;
+}
+
+export interface ProcessorOptions {
+  readonly knex: Knex;
+  readonly codec: EventCodec;
+  readonly targets: readonly ProcessorTarget[];
+  /** A record that cannot be decoded (not retriable): reported and skipped, identically in every rebuild. */
+  readonly onPoison?: (record: LogRecord, error: Error) => void;
+  /** Entity documents kept in memory between batches (per read model) before the cache is dropped. */
+  readonly maxCachedDocuments?: number;
+}
+
+interface TargetRuntime {
+  readonly model: ReadModel;
+  readonly schema: string;
+  readonly documents: Map<string, EntityDocument<unknown>>;
+  readonly checkpoints: Map<string, number>;
+  readonly changes: ChangeSet;
+}
+
+export class ProjectionProcessor {
+  readonly #knex: Knex;
+  readonly #codec: EventCodec;
+  readonly #targets: TargetRuntime[];
+  readonly #onPoison: (record: LogRecord, error: Error) => void;
+  readonly #maxCached: number;
+  readonly #typeBySchemaId = new Map<number, string>();
+
+  constructor(options: ProcessorOptions) {
+    this.#knex = options.knex;
+    this.#codec = options.codec;
+    this.#targets = options.targets.map((t) => ({ model: t.model, schema: t.schema, documents: new Map(), checkpoints: new Map(), changes: new ChangeSet(t.model.tables) }));
+    this.#onPoison = options.onPoison ?? ((record, error) => console.warn(`projection: skipping ${record.topic}/${record.partition}@${record.offset}: ${error.message}`));
+    this.#maxCached = options.maxCachedDocuments ?? 300_000;
+  }
+
+  get targets(): readonly ProcessorTarget[] {
+    return this.#targets.map((t) => ({ model: t.model, schema: t.schema }));
+  }
+
+  /** Drops every cache (after a failure or a conflict): the database is the truth. */
+  reset(): void {
+    for (const target of this.#targets) {
+      target.documents.clear();
+      target.checkpoints.clear();
+      target.changes.clear();
+    }
+  }
+
+  /** The next offset a read model will apply for a partition (its own checkpoint). */
+  async checkpoint(name: string, topic: string, partition: number): Promise<number> {
+    const target = this.#targets.find((t) => t.model.name === name);
+    if (!target) throw new Error(`unknown read model '${name}'`);
+    return this.#checkpointOf(target, topic, partition);
+  }
+
+  /** The lowest checkpoint among the read models reading `topic`, for where to resume reading. */
+  async lowestCheckpoint(topic: string, partition: number): Promise<number | null> {
+    let lowest: number | null = null;
+    for (const target of this.#targets) {
+      if (!target.model.topics.includes(topic)) continue;
+      const offset = await this.#checkpointOf(target, topic, partition);
+      lowest = lowest === null ? offset : Math.min(lowest, offset);
+    }
+    return lowest;
+  }
+
+  async #checkpointOf(target: TargetRuntime, topic: string, partition: number): Promise<number> {
+    const key = `${topic}\u0000${partition}`;
+    const cached = target.checkpoints.get(key);
+    if (cached !== undefined) return cached;
+    const rows = await this.#knex.raw<{ rows: { next_offset: string }[] }>(
+      `select next_offset from ${quoteIdent(target.schema)}.checkpoints where projection = ? and topic = ? and partition = ?`,
+      [target.model.name, topic, partition],
+    );
+    const offset = rows.rows.length > 0 ? Number(rows.rows[0].next_offset) : 0;
+    target.checkpoints.set(key, offset);
+    return offset;
+  }
+
+  async process(records: readonly LogRecord[]): Promise<BatchResult> {
+    try {
+      return await this.#process(records);
+    } catch (error) {
+      this.reset();
+      throw error;
+    }
+  }
+
+  async #process(records: readonly LogRecord[]): Promise<BatchResult> {
+    const empty = { records: 0, applied: 0, duplicates: 0, skippedBelowCheckpoint: records.length, poison: 0 };
+    if (records.length === 0) return { ...empty, skippedBelowCheckpoint: 0 };
+    const { topic, partition } = records[0];
+    const end = records[records.length - 1].offset + 1;
+    const active: { target: TargetRuntime; from: number }[] = [];
+    for (const target of this.#targets) {
+      if (!target.model.topics.includes(topic)) continue;
+      const from = await this.#checkpointOf(target, topic, partition);
+      if (from < end) active.push({ target, from });
+    }
+    if (active.length === 0) return empty;
+    const lowest = Math.min(...active.map((a) => a.from));
+    const wanted = new Set<string>();
+    for (const { target } of active) for (const type of target.model.eventTypes) wanted.add(type);
+
+    // Decode once for every read model; records of types nobody wants are not decoded at all.
+    const events: (AnyLedgerEvent | null)[] = new Array(records.length).fill(null);
+    let poison = 0;
+    let considered = 0;
+    for (let i = 0; i < records.length; i += 1) {
+      const record = records[i];
+      if (record.offset < lowest) continue;
+      considered += 1;
+      try {
+        const known = this.#typeBySchemaId.get(schemaIdOf(record.value));
+        if (known !== undefined && !wanted.has(known)) continue;
+        const decoded = known !== undefined ? this.#codec.decodeKnown(record.value) : await this.#codec.decode(record.value);
+        this.#typeBySchemaId.set(decoded.schemaId, decoded.type);
+        if (wanted.has(decoded.type)) events[i] = decoded as unknown as AnyLedgerEvent;
+      } catch (error) {
+        if ((error as { retriable?: boolean }).retriable !== false) throw error;
+        poison += 1;
+        this.#onPoison(record, error as Error);
+      }
+    }
+
+    const outcome: FoldOutcome = { applied: 0, duplicates: 0, ignored: 0 };
+    const dirtyByTarget = new Map<TargetRuntime, Set<string>>();
+    for (const { target, from } of active) {
+      const logic = target.model;
+      const missing = new Set<string>();
+      for (let i = 0; i < records.length; i += 1) {
+        const event = events[i];
+        if (event === null || records[i].offset < from || !logic.eventTypes.has(event.type)) continue;
+        const key = logic.keyOf(event);
+        if (key !== null && !target.documents.has(key)) missing.add(key);
+      }
+      if (missing.size > 0) await this.#loadDocuments(target, [...missing]);
+      const dirty = new Set<string>();
+      for (let i = 0; i < records.length; i += 1) {
+        const event = events[i];
+        if (event === null || records[i].offset < from) continue;
+        foldEvent(logic, target.documents, dirty, target.changes, event, outcome);
+      }
+      dirtyByTarget.set(target, dirty);
+    }
+
+    await this.#knex.transaction(async (trx) => {
+      for (const { target, from } of active) {
+        const dirty = dirtyByTarget.get(target) ?? new Set<string>();
+        await this.#writeDocuments(trx, target, dirty);
+        await writeChanges(trx, target.schema, target.changes);
+        await this.#advance(trx, target, topic, partition, from, end);
+      }
+    });
+    for (const { target } of active) {
+      target.changes.clear();
+      target.checkpoints.set(`${topic}\u0000${partition}`, end);
+      if (target.documents.size > this.#maxCached) target.documents.clear();
+    }
+    return { records: considered, applied: outcome.applied, duplicates: outcome.duplicates, skippedBelowCheckpoint: records.length - considered, poison };
+  }
+
+  async #loadDocuments(target: TargetRuntime, keys: string[]): Promise<void> {
+    const rows = await this.#knex.raw<{ rows: { key: string; state: unknown; recent_ids: string[] }[] }>(
+      `select key, state, recent_ids from ${quoteIdent(target.schema)}.entity_state where key = any(?)`,
+      [keys],
+    );
+    for (const row of rows.rows) target.documents.set(row.key, { state: row.state, recentIds: row.recent_ids });
+  }
+
+  async #writeDocuments(trx: Knex.Transaction, target: TargetRuntime, dirty: Set<string>): Promise<void> {
+    if (dirty.size === 0) return;
+    const rows: { key: string; state: unknown; recent_ids: readonly string[] }[] = [];
+    for (const key of dirty) {
+      const document = target.documents.get(key);
+      if (document) rows.push({ key, state: document.state, recent_ids: document.recentIds });
+    }
+    const table = `${quoteIdent(target.schema)}.entity_state`;
+    for (let i = 0; i < rows.length; i += 20_000) {
+      await trx.raw(
+        `insert into ${table} (key, state, recent_ids) select key, state, recent_ids from json_populate_recordset(null::${table}, ?::json)
+         on conflict (key) do update set state = excluded.state, recent_ids = excluded.recent_ids`,
+        [JSON.stringify(rows.slice(i, i + 20_000))],
+      );
+    }
+  }
+
+  async #advance(trx: Knex.Transaction, target: TargetRuntime, topic: string, partition: number, expected: number, next: number): Promise<void> {
+    const table = `${quoteIdent(target.schema)}.checkpoints`;
+    const updated = await trx.raw<{ rowCount: number }>(
+      `update ${table} set next_offset = ? where projection = ? and topic = ? and partition = ? and next_offset = ?`,
+      [next, target.model.name, topic, partition, expected],
+    );
+    if (updated.rowCount === 1) return;
+    if (expected === 0) {
+      const inserted = await trx.raw<{ rowCount: number }>(
+        `insert into ${table} (projection, topic, partition, next_offset) values (?, ?, ?, ?) on conflict do nothing`,
+        [target.model.name, topic, partition, next],
+      );
+      if (inserted.rowCount === 1) return;
+    }
+    throw new ProjectionConflictError(`${target.model.name}: checkpoint of ${topic}/${partition} moved under this worker (expected ${expected})`);
+  }
+}
