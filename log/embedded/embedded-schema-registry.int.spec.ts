@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedLog } from './embedded-log.ts';
-import { EmbeddedSchemaRegistry, UnknownSchemaError } from './embedded-schema-registry.ts';
+import { EmbeddedSchemaRegistry, SchemaIdConflictError, UnknownSchemaError } from './embedded-schema-registry.ts';
 
 const databaseUrl = process.env.LEDGER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -36,6 +36,38 @@ describe('embedded schema registry', () => {
       const otherSubject = await registry.register('b-value', answered);
       const evolved = await registry.register('a-value', JSON.stringify({ ...JSON.parse(answered), doc: 'v2' }));
       expect(new Set([first, otherSubject, evolved]).size).to.equal(3);
+    });
+  });
+
+  describe('when schemas are imported with their ids from another registry', () => {
+    const otherSchema = `registry_other_${randomBytes(4).toString('hex')}`;
+    let other: EmbeddedLog;
+
+    before(async () => {
+      other = await EmbeddedLog.open({ connectionString: databaseUrl, schema: otherSchema });
+    });
+
+    after(async () => {
+      await other.pool.query(`drop schema "${otherSchema}" cascade`);
+      await other.close();
+    });
+
+    it('keeps the ids, is idempotent, and new registrations get fresh ids', async () => {
+      const target = new EmbeddedSchemaRegistry(other.pool, otherSchema);
+      await target.register('unrelated-value', JSON.stringify({ type: 'string' }));
+      const exported = (await registry.all()).filter((entry) => entry.id > 1);
+      await target.importWithIds(exported);
+      await target.importWithIds(exported);
+      for (const entry of exported) expect(await target.getSchema(entry.id)).to.equal(entry.schema);
+      const fresh = await target.register('new-value', JSON.stringify({ type: 'long' }));
+      expect(exported.map((entry) => entry.id)).to.not.include(fresh);
+    });
+
+    it('refuses an id taken by another schema', async () => {
+      const target = new EmbeddedSchemaRegistry(other.pool, otherSchema);
+      let failure: unknown;
+      await target.importWithIds([{ id: 1, subject: 'clash-value', schema: JSON.stringify({ type: 'int' }) }]).catch((error: unknown) => (failure = error));
+      expect(failure).to.be.instanceOf(SchemaIdConflictError);
     });
   });
 

@@ -8,9 +8,19 @@ export class UnknownSchemaError extends Error {
   override readonly name = 'UnknownSchemaError';
 }
 
+export class SchemaIdConflictError extends Error {
+  override readonly name = 'SchemaIdConflictError';
+}
+
 /** Whitespace and key layout of the JSON text do not change a schema's identity. */
 export function schemaFingerprint(schemaJson: string): string {
   return createHash('sha256').update(JSON.stringify(JSON.parse(schemaJson))).digest('hex');
+}
+
+export interface RegisteredSchema {
+  readonly id: number;
+  readonly subject: string;
+  readonly schema: string;
 }
 
 export class EmbeddedSchemaRegistry {
@@ -37,6 +47,51 @@ export class EmbeddedSchemaRegistry {
       [subject, fingerprint],
     );
     return existing.rows[0].id;
+  }
+
+  async all(): Promise<RegisteredSchema[]> {
+    const rows = await this.#pool.query<RegisteredSchema>(`select id, subject, schema from ${this.#tables}.schemas order by id`);
+    return rows.rows;
+  }
+
+  /**
+   * Registers schemas under the ids they had elsewhere: encoded events carry the id, so a log
+   * copied to another registry decodes only if the ids come along. Refuses an id already taken
+   * by a different schema; ids already present with the same schema are left as they are.
+   */
+  async importWithIds(schemas: readonly RegisteredSchema[]): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('begin');
+      for (const entry of schemas) {
+        const fingerprint = schemaFingerprint(entry.schema);
+        const existing = await client.query<{ subject: string; fingerprint: string }>(
+          `select subject, fingerprint from ${this.#tables}.schemas where id = $1`,
+          [entry.id],
+        );
+        if (existing.rows.length === 1) {
+          const row = existing.rows[0];
+          if (row.subject !== entry.subject || row.fingerprint !== fingerprint) {
+            throw new SchemaIdConflictError(`schema id ${entry.id} is already '${row.subject}' with another schema`);
+          }
+          continue;
+        }
+        await client.query(
+          `insert into ${this.#tables}.schemas (id, subject, schema, fingerprint) values ($1, $2, $3, $4)`,
+          [entry.id, entry.subject, entry.schema, fingerprint],
+        );
+      }
+      // New registrations must not reuse an imported id.
+      await client.query(
+        `select setval(pg_get_serial_sequence('${this.#tables}.schemas', 'id'), greatest((select max(id) from ${this.#tables}.schemas), 1))`,
+      );
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async getSchema(id: number): Promise<string> {
