@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { deciderSpec } from '../../test/support/decider-spec.ts';
+import { CallBuilder } from '../../test/support/call-builder.ts';
+import { createSummaryDecider } from './summary.decider.ts';
+import { asciiDigits, extractFields } from './extractors.ts';
+
+const spec = deciderSpec(createSummaryDecider());
+
+describe('summary decider', () => {
+  describe('card loss', () => {
+    it('pre-fills the ticket as the customer speaks, from the IVR intent', () => {
+      const c = new CallBuilder({ interactionId: 'ix-s' });
+      spec.given([c.ivr('card_loss'), c.agent('您好')]).when(c.customer('我的信用卡尾号六二八一，昨天晚上在地铁上弄丢了')).then([
+        { type: 'TicketFieldsExtracted', data: { intent: 'card_loss', templateId: 'ticket.card-loss.v1', fields: [{ name: 'cardLast4', value: '6281' }, { name: 'lostWhen', value: '昨天晚上' }, { name: 'lostWhere', value: '地铁上' }] } },
+      ]);
+    });
+
+    it('finds the intent in the transcript when the IVR had none, and writes a summary at the end', () => {
+      const c = new CallBuilder({ interactionId: 'ix-s', language: 'en-US' });
+      const given = [c.agent('Good morning, how can I help?'), c.customer('I think my debit card was stolen, the last four digits are 4 4 1 9'), c.customer('I left it on the bus this morning')];
+      spec.given(given).when(c.end()).then([
+        { type: 'SummaryGenerated', data: { intent: 'card_loss', language: 'en-US', summary: 'Intent: Card loss report. card ending: 4419; lost: this morning; where: the bus. 2 customer and 1 agent segments.' } },
+      ]);
+    });
+  });
+
+  describe('extractors', () => {
+    it('reads Chinese and full-width digits', () => {
+      expect(asciiDigits('尾号是幺三五７')).to.equal('尾号是1357');
+      expect(asciiDigits('尾号幺三五七')).to.equal('尾号1357');
+    });
+
+    it('extracts an address change and a dispute', () => {
+      expect(extractFields('address_change', '我搬家了，新地址是上海市浦东新区世纪大道100号')).to.deep.equal({ newAddress: '上海市浦东新区世纪大道100号' });
+      expect(extractFields('dispute', '上周五在京东商城消费了2999元，不是我刷的')).to.deep.equal({ amount: '2999', merchant: '京东商城', transactionDate: '上周五' });
+      expect(extractFields('dispute', 'There is a charge from Acme Travel for $450.00 on my statement')).to.deep.include({ amount: '450.00', merchant: 'Acme Travel' });
+    });
+  });
+});
