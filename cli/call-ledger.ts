@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { runProduct } from './commands/run.ts';
 import { createTopics, describeTopic, eraseSubject } from './commands/ledger-admin.ts';
+import { copyLogCommand } from './commands/copy-log.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
 
@@ -18,6 +19,16 @@ program
   .addOption(new Option('--reason <reason>', 'why').choices(['ERASURE_REQUEST', 'RETENTION_EXPIRED', 'OTHER']).default('ERASURE_REQUEST'))
   .option('--request <ref>', 'erasure request reference')
   .action((subject: string, options: { actor: string; reason: 'ERASURE_REQUEST' | 'RETENTION_EXPIRED' | 'OTHER'; request?: string }) => eraseSubject(subject, options.actor, options.reason, options.request ?? null));
+
+program
+  .command('copy-log')
+  .description('copy ledger topics between logs byte for byte (key, headers, value, timestamp, partition)')
+  .addOption(new Option('--from <adapter>', 'source log').choices(['embedded', 'kafka']).makeOptionMandatory())
+  .addOption(new Option('--to <adapter>', 'target log').choices(['embedded', 'kafka']).makeOptionMandatory())
+  .option('--topics <list>', 'comma-separated topics (default: every ledger topic)')
+  .option('--from-schema <schema>', 'PostgreSQL schema of an embedded source (default LEDGER_DB_SCHEMA)')
+  .option('--to-schema <schema>', 'PostgreSQL schema of an embedded target (default LEDGER_DB_SCHEMA)')
+  .action(copyLogCommand);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`call-ledger: ${(error as Error).message}`);
