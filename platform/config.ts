@@ -19,6 +19,13 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_REGISTRY_URL', default: 'http://127.0.0.1:8081/apis/ccompat/v7', description: 'Confluent-compatible schema registry (LEDGER_LOG=kafka). The embedded log keeps schemas in its own table.' },
   { name: 'LEDGER_MASTER_KEY', default: '(required outside development)', description: 'Base64 of 32 bytes: wraps the per-customer data keys that encrypt personal fields.' },
   { name: 'LEDGER_LOG_LEVEL', default: 'info', description: 'pino log level.' },
+  { name: 'LEDGER_API_PORT', default: '8080', description: 'HTTP port of the API (0 = any free port).' },
+  { name: 'LEDGER_API_HOST', default: '127.0.0.1', description: 'Interface the API listens on.' },
+  { name: 'LEDGER_API_JWT_SECRET', default: '(required outside development)', description: 'HS256 secret (at least 32 bytes) that API bearer tokens are signed with.' },
+  { name: 'LEDGER_API_JWT_ISSUER', default: 'call-ledger', description: 'Required `iss` claim of API bearer tokens.' },
+  { name: 'LEDGER_API_BODY_LIMIT', default: '1048576', description: 'Largest accepted request body in bytes (larger: 413).' },
+  { name: 'LEDGER_API_RATE_PER_SOURCE', default: '20000', description: 'Ingest rate limit per source system: events per second (token bucket refill).' },
+  { name: 'LEDGER_API_BURST_PER_SOURCE', default: '40000', description: 'Ingest rate limit per source system: bucket size (burst).' },
 ];
 
 export interface LedgerConfig {
@@ -33,10 +40,29 @@ export interface LedgerConfig {
   readonly registryUrl: string;
   readonly masterKey: string | undefined;
   readonly logLevel: string;
+  readonly api: ApiConfig;
+}
+
+export interface ApiConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly jwtSecret: string | undefined;
+  readonly jwtIssuer: string;
+  readonly bodyLimitBytes: number;
+  readonly ratePerSource: number;
+  readonly burstPerSource: number;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name}: must be a non-negative integer, got '${raw}'`);
+  return value;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -62,5 +88,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     registryUrl: env.LEDGER_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7',
     masterKey: env.LEDGER_MASTER_KEY || undefined,
     logLevel: env.LEDGER_LOG_LEVEL || 'info',
+    api: {
+      port: nonNegativeInteger(env, 'LEDGER_API_PORT', 8080),
+      host: env.LEDGER_API_HOST || '127.0.0.1',
+      jwtSecret: env.LEDGER_API_JWT_SECRET || undefined,
+      jwtIssuer: env.LEDGER_API_JWT_ISSUER || 'call-ledger',
+      bodyLimitBytes: positiveInteger(env, 'LEDGER_API_BODY_LIMIT', 1_048_576),
+      ratePerSource: positiveInteger(env, 'LEDGER_API_RATE_PER_SOURCE', 20_000),
+      burstPerSource: positiveInteger(env, 'LEDGER_API_BURST_PER_SOURCE', 40_000),
+    },
   };
 }
