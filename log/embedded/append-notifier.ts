@@ -1,5 +1,6 @@
 // Low-latency wake-up for idle consumers: one LISTEN connection per log. Every wait also has a
-// timeout, so a lost notification or a broken LISTEN connection only costs latency (polling).
+// timeout, so a lost notification or a broken LISTEN connection only costs latency (polling);
+// a broken connection is re-established in the background.
 import pg from 'pg';
 
 export interface AppendNotifier {
@@ -12,28 +13,56 @@ export interface AppendNotifier {
   close(): Promise<void>;
 }
 
+const reconnectDelayMs = 1000;
+
 export async function startAppendNotifier(connectionConfig: pg.ClientConfig, channel: string): Promise<AppendNotifier> {
   let counter = 0;
+  let closed = false;
+  let client: pg.Client | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
   const waiters = new Set<() => void>();
   const wakeAll = (): void => {
     for (const waiter of [...waiters]) waiter();
   };
-  let client: pg.Client | undefined = new pg.Client(connectionConfig);
-  client.on('notification', () => {
-    counter++;
-    wakeAll();
-  });
-  // A dropped LISTEN connection degrades to polling rather than failing the log.
-  client.on('error', () => {
-    client = undefined;
-  });
-  try {
-    await client.connect();
-    await client.query(`listen "${channel.replaceAll('"', '""')}"`);
-  } catch {
-    await client?.end().catch(() => undefined);
-    client = undefined;
+
+  const scheduleReconnect = (): void => {
+    if (closed || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      void listen();
+    }, reconnectDelayMs);
+    reconnectTimer.unref();
+  };
+
+  async function listen(): Promise<void> {
+    const candidate = new pg.Client(connectionConfig);
+    candidate.on('notification', () => {
+      counter++;
+      wakeAll();
+    });
+    candidate.on('error', () => {
+      if (client === candidate) client = undefined;
+      void candidate.end().catch(() => undefined);
+      scheduleReconnect();
+    });
+    try {
+      await candidate.connect();
+      await candidate.query(`listen "${channel.replaceAll('"', '""')}"`);
+      if (closed) {
+        await candidate.end();
+        return;
+      }
+      client = candidate;
+      // Appends made while no one listened were missed: let every waiter look once.
+      counter++;
+      wakeAll();
+    } catch {
+      await candidate.end().catch(() => undefined);
+      scheduleReconnect();
+    }
   }
+
+  await listen();
   return {
     generation: () => counter,
     waitForAppend(seen, timeoutMs) {
@@ -50,6 +79,8 @@ export async function startAppendNotifier(connectionConfig: pg.ClientConfig, cha
     },
     wake: wakeAll,
     async close() {
+      closed = true;
+      clearTimeout(reconnectTimer);
       wakeAll();
       const listening = client;
       client = undefined;
