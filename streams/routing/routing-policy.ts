@@ -61,6 +61,8 @@ export interface QueuePolicy {
 }
 
 export interface RoutingPolicyDocument {
+  /** Routing domains (sites) it applies to; default: every site the sequencer serves. */
+  readonly sites?: readonly string[];
   /** current: replaces the running policy; candidate: used only by the gray-release cohort. */
   readonly stage?: 'current' | 'candidate';
   readonly defaultStrategy?: StrategyName;
@@ -83,6 +85,7 @@ export interface RoutingPolicyDocument {
 }
 
 export interface CohortPolicyDocument {
+  readonly sites?: readonly string[];
   /** The candidate routing policy version (published with stage "candidate"). */
   readonly candidate: { readonly policyId: string; readonly version: number };
   /** Share of agents (0..100, by a stable hash of the agent id) that run the candidate. */
@@ -132,6 +135,7 @@ export const routingPolicySchema = {
   required: ['queues'],
   additionalProperties: false,
   properties: {
+    sites: { type: 'array', items: { type: 'string', minLength: 1 } },
     stage: { enum: ['current', 'candidate'] },
     defaultStrategy: strategy,
     tiers: {
@@ -210,6 +214,7 @@ export const cohortPolicySchema = {
   required: ['candidate', 'percentage'],
   additionalProperties: false,
   properties: {
+    sites: { type: 'array', items: { type: 'string', minLength: 1 } },
     candidate: {
       type: 'object',
       required: ['policyId', 'version'],

@@ -1,0 +1,232 @@
+// The thin runner every stream processor (routing, risk, QA, ...) runs on. It subscribes through
+// the log port (runConsumer: decode, dead letters), keeps one decider state per input partition,
+// feeds it each accepted event in offset order, encodes the decisions with deterministic event
+// ids (UUIDv5 of component + input event id + index) and stages them in the batch context, so
+// they commit atomically with the checkpoint (effectively-once read-process-write).
+//
+// State: on the first record of a partition (or when the offsets do not follow on, e.g. after a
+// rebalance or a redelivered batch), the state is restored from the newest snapshot at or before
+// that offset and the log between the snapshot and the record is replayed through the decider
+// with its outputs dropped (they were committed before). Snapshots are written every
+// `snapshotEvery` records per partition. Refused inputs (errors with `retriable: false`) are
+// dead-lettered with the reason and counted; the state is unchanged by them. Any other error
+// stops the processor: its in-memory state is dropped and rebuilt when it is started again.
+import type { AppendRecord, LedgerLog, LogRecord, Subscription } from '../../log/port.ts';
+import { runConsumer } from '../../log/runtime/run-consumer.ts';
+import type { DecodedEvent, EncodableEvent, EventCodec } from '../../schemas/codec/event-codec.ts';
+import type { Decision, Forward, InputEvent, ProcessorDefinition, ProcessorOutput } from './processor.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
+import { decisionId } from './uuid-v5.ts';
+
+export interface RunProcessorOptions<State, Input> {
+  readonly log: LedgerLog;
+  readonly codec: EventCodec;
+  readonly definition: ProcessorDefinition<State, Input>;
+  readonly snapshots: SnapshotStore;
+  /** Records per partition between snapshots. Default 10,000. */
+  readonly snapshotEvery?: number;
+  readonly group?: string;
+  readonly deadLetterTopic?: string;
+  readonly maxBatchSize?: number;
+  readonly startFrom?: 'earliest' | 'latest';
+  /** Told about each batch of decisions staged (for metrics and latency measurements). */
+  readonly onOutputs?: (records: readonly AppendRecord[], input: LogRecord) => void;
+  readonly onDeadLetter?: (record: LogRecord, reason: string) => void;
+}
+
+export interface ProcessorStats {
+  processed: number;
+  skipped: number;
+  decisions: number;
+  /** Inputs refused by the decider, by the error's `kind` (e.g. unknown-agent) or name. */
+  rejected: Record<string, number>;
+  deadLettered: number;
+  /** Records replayed to rebuild state after a snapshot. */
+  replayed: number;
+  restores: number;
+  snapshotsWritten: number;
+}
+
+export interface RunningProcessor<State> {
+  readonly subscription: Subscription;
+  readonly stats: ProcessorStats;
+  /** The live state of a partition (tests, metrics). */
+  state(topic: string, partition: number): State | undefined;
+  stop(): Promise<void>;
+}
+
+interface PartitionState<State> {
+  state: State;
+  nextOffset: number;
+  sinceSnapshot: number;
+}
+
+/** Builds the event a decision stands for: envelope with a deterministic id, caused by the input. */
+export function decisionEvent(component: string, version: string, input: InputEvent, decision: Decision, index: number): EncodableEvent {
+  return {
+    type: decision.type,
+    metadata: {
+      eventId: decisionId(component, input.metadata.eventId, index),
+      eventType: decision.type,
+      occurredAt: decision.occurredAt,
+      recordedAt: decision.occurredAt,
+      sourceSystem: 'new',
+      interactionId: decision.interactionId,
+      correlationId: decision.interactionId !== null && decision.interactionId === input.metadata.interactionId ? input.metadata.correlationId : null,
+      causationId: input.metadata.eventId,
+      producer: { component, version },
+      dataSubject: null,
+    },
+    data: decision.data,
+  };
+}
+
+export const causationHeader = 'ledger_causation';
+
+/** Encodes the outputs of one input into records for the log, in order. */
+export async function outputRecords(codec: EventCodec, component: string, version: string, input: InputEvent, record: LogRecord, outputs: readonly ProcessorOutput[]): Promise<AppendRecord[]> {
+  const records: AppendRecord[] = [];
+  for (let index = 0; index < outputs.length; index++) {
+    const output = outputs[index];
+    if (isForward(output)) {
+      records.push({ topic: output.forward.topic, key: output.forward.key, value: record.value, headers: { ...record.headers, ...output.forward.headers }, timestamp: record.timestamp });
+      continue;
+    }
+    const event = decisionEvent(component, version, input, output, index);
+    records.push({
+      topic: codec.catalogue.get(event.type).topic,
+      key: codec.keyOf(event),
+      value: await codec.encode(event),
+      headers: { [causationHeader]: `${record.topic}/${record.partition}/${record.offset}` },
+      timestamp: output.occurredAt,
+    });
+  }
+  return records;
+}
+
+function isForward(output: ProcessorOutput): output is Forward {
+  return 'forward' in output;
+}
+
+function rejectionKind(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const kind = (error as { kind?: unknown }).kind;
+    if (typeof kind === 'string') return kind;
+    const name = (error as { name?: unknown }).name;
+    if (typeof name === 'string') return name;
+  }
+  return 'error';
+}
+
+function isRefusal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === false;
+}
+
+export async function runProcessor<State, Input>(options: RunProcessorOptions<State, Input>): Promise<RunningProcessor<State>> {
+  const { log, codec, definition, snapshots } = options;
+  const snapshotEvery = options.snapshotEvery ?? 10_000;
+  const partitions = new Map<string, PartitionState<State>>();
+  const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, replayed: 0, restores: 0, snapshotsWritten: 0 };
+  const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+  const apply = (partition: PartitionState<State>, event: DecodedEvent, record: LogRecord): readonly ProcessorOutput[] => {
+    const input = definition.accept(event);
+    partition.nextOffset = record.offset + 1;
+    if (input === undefined) return [];
+    return definition.decide(input, partition.state, { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, timestamp: record.timestamp });
+  };
+
+  /** Snapshot at or before `offset`, then the log up to it, outputs dropped. */
+  const restore = async (topic: string, partition: number, offset: number): Promise<PartitionState<State>> => {
+    stats.restores++;
+    const snapshot = await snapshots.latest(definition.name, topic, partition, offset);
+    const restored: PartitionState<State> = {
+      state: snapshot ? definition.fromSnapshot(snapshot.state) : definition.initialState(),
+      nextOffset: snapshot?.nextOffset ?? 0,
+      sinceSnapshot: 0,
+    };
+    if (restored.nextOffset < offset) {
+      for await (const records of log.readRange({ topic, partitions: [partition], from: { offset: restored.nextOffset }, to: { offset } })) {
+        for (const record of records) {
+          let event: DecodedEvent;
+          try {
+            event = await codec.decode(record.value);
+          } catch {
+            restored.nextOffset = record.offset + 1; // it went to the dead-letter topic then
+            continue;
+          }
+          try {
+            apply(restored, event, record);
+          } catch (error) {
+            if (!isRefusal(error)) throw error;
+          }
+          stats.replayed++;
+        }
+      }
+    }
+    restored.nextOffset = offset;
+    return restored;
+  };
+
+  const subscription = await runConsumer<DecodedEvent>({
+    log,
+    group: options.group ?? definition.name,
+    topics: definition.inputTopics,
+    deadLetterTopic: options.deadLetterTopic,
+    maxBatchSize: options.maxBatchSize,
+    startFrom: options.startFrom,
+    decode: (value) => codec.decode(value),
+    onDeadLetter: (record, reason) => {
+      stats.deadLettered++;
+      options.onDeadLetter?.(record, reason);
+    },
+    handle: async (event, record, context) => {
+      const key = keyOf(record.topic, record.partition);
+      let partition = partitions.get(key);
+      if (!partition || partition.nextOffset !== record.offset) {
+        partition = await restore(record.topic, record.partition, record.offset);
+        partitions.set(key, partition);
+      }
+      let outputs: readonly ProcessorOutput[];
+      try {
+        outputs = apply(partition, event, record);
+      } catch (error) {
+        if (isRefusal(error)) {
+          const kind = rejectionKind(error);
+          stats.rejected[kind] = (stats.rejected[kind] ?? 0) + 1;
+        } else {
+          partitions.delete(key); // may be half-applied: rebuild on the next start
+        }
+        throw error;
+      }
+      stats.processed++;
+      if (outputs.length === 0) stats.skipped++;
+      else {
+        let records: AppendRecord[];
+        try {
+          records = await outputRecords(codec, definition.component, definition.version, event, record, outputs);
+        } catch (error) {
+          partitions.delete(key);
+          // A decision that does not encode is a bug in the decider, not bad input: stop loudly.
+          throw Object.assign(new Error(`${definition.name}: a decision on ${record.topic}/${record.partition}/${record.offset} does not encode: ${(error as Error).message}`, { cause: error }), { retriable: true });
+        }
+        stats.decisions += records.length;
+        context.append(records);
+        options.onOutputs?.(records, record);
+      }
+      partition.sinceSnapshot++;
+      if (partition.sinceSnapshot >= snapshotEvery) {
+        partition.sinceSnapshot = 0;
+        await snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, definition.toSnapshot(partition.state));
+        stats.snapshotsWritten++;
+      }
+    },
+  });
+
+  return {
+    subscription,
+    stats,
+    state: (topic, partition) => partitions.get(keyOf(topic, partition))?.state,
+    stop: () => subscription.stop(),
+  };
+}
