@@ -53,45 +53,71 @@ export async function writeRecords(
     }
     group.indexes.push(index);
   });
-  // A fixed lock order (topic, partition) keeps concurrent multi-partition appends from deadlocking.
   const ordered = [...groups.values()].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+
+  // Lock the partition heads in a fixed order (topic, partition), so concurrent multi-partition
+  // appends cannot deadlock, and learn where each partition continues. The locks are held until
+  // commit: the next append to these partitions waits, so offsets stay gapless and commit in order.
+  const heads = await client.query<{ topic: string; partition: number; next_offset: string }>(
+    `select h.topic, h.partition, h.next_offset from ${tables}.partition_heads h
+     join unnest($1::text[], $2::int[]) as c(topic, partition) on h.topic = c.topic and h.partition = c.partition
+     order by h.topic, h.partition
+     for update of h`,
+    [ordered.map((group) => group.topic), ordered.map((group) => group.partition)],
+  );
+  if (heads.rows.length !== ordered.length) {
+    const found = new Set(heads.rows.map((row) => `${row.topic}\u0000${row.partition}`));
+    const missing = ordered.find((group) => !found.has(`${group.topic}\u0000${group.partition}`));
+    throw new Error(`topic '${missing?.topic}' has no partition ${missing?.partition}`);
+  }
+  const topics: string[] = [];
+  const partitions: number[] = [];
+  const offsets: number[] = [];
+  const keys: (string | null)[] = [];
+  const headers: string[] = [];
+  const values: Buffer[] = [];
+  const timestamps: number[] = [];
   const results = new Array<AppendResult>(records.length);
   const now = Date.now();
-  for (const group of ordered) {
-    const head = await client.query<{ next_offset: string }>(
-      `update ${tables}.partition_heads set next_offset = next_offset + $3 where topic = $1 and partition = $2 returning next_offset`,
-      [group.topic, group.partition, group.indexes.length],
+  ordered.forEach((group, groupIndex) => {
+    const base = Number(heads.rows[groupIndex].next_offset);
+    group.indexes.forEach((recordIndex, i) => {
+      const record = records[recordIndex];
+      topics.push(group.topic);
+      partitions.push(group.partition);
+      offsets.push(base + i);
+      keys.push(record.key);
+      headers.push(JSON.stringify(record.headers ?? {}));
+      values.push(record.value);
+      timestamps.push(record.timestamp ?? now);
+      results[recordIndex] = { topic: group.topic, partition: group.partition, offset: base + i };
+    });
+  });
+
+  // Advance the heads and notify listeners (NOTIFY is delivered on commit only, so a listener
+  // never wakes for records it cannot yet see).
+  await client.query(
+    `with advanced as (
+       update ${tables}.partition_heads h set next_offset = h.next_offset + c.n
+       from unnest($1::text[], $2::int[], $3::int[]) as c(topic, partition, n)
+       where h.topic = c.topic and h.partition = c.partition)
+     select pg_notify($4, t) from unnest($5::text[]) as t`,
+    [
+      ordered.map((group) => group.topic),
+      ordered.map((group) => group.partition),
+      ordered.map((group) => group.indexes.length),
+      notifyChannel,
+      [...new Set(ordered.map((group) => group.topic))],
+    ],
+  );
+  for (let start = 0; start < records.length; start += insertChunk) {
+    const end = start + insertChunk;
+    await client.query(
+      `insert into ${tables}.events (topic, partition, "offset", key, headers, value, "timestamp")
+       select * from unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::json[], $6::bytea[], $7::bigint[])`,
+      [topics.slice(start, end), partitions.slice(start, end), offsets.slice(start, end), keys.slice(start, end),
+        headers.slice(start, end), values.slice(start, end), timestamps.slice(start, end)],
     );
-    if (head.rowCount !== 1) throw new Error(`topic '${group.topic}' has no partition ${group.partition}`);
-    const base = Number(head.rows[0].next_offset) - group.indexes.length;
-    for (let start = 0; start < group.indexes.length; start += insertChunk) {
-      const chunk = group.indexes.slice(start, start + insertChunk);
-      const offsets: number[] = [];
-      const keys: (string | null)[] = [];
-      const headers: string[] = [];
-      const values: Buffer[] = [];
-      const timestamps: number[] = [];
-      chunk.forEach((recordIndex, i) => {
-        const record = records[recordIndex];
-        const offset = base + start + i;
-        offsets.push(offset);
-        keys.push(record.key);
-        headers.push(JSON.stringify(record.headers ?? {}));
-        values.push(record.value);
-        timestamps.push(record.timestamp ?? now);
-        results[recordIndex] = { topic: group.topic, partition: group.partition, offset };
-      });
-      await client.query(
-        `insert into ${tables}.events (topic, partition, "offset", key, headers, value, "timestamp")
-         select $1, $2, o, k, h, v, t
-         from unnest($3::bigint[], $4::text[], $5::json[], $6::bytea[], $7::bigint[]) as r(o, k, h, v, t)`,
-        [group.topic, group.partition, offsets, keys, headers, values, timestamps],
-      );
-    }
-  }
-  // Delivered on commit only, so a listener never wakes for records it cannot yet see.
-  for (const topic of new Set(ordered.map((group) => group.topic))) {
-    await client.query('select pg_notify($1, $2)', [notifyChannel, topic]);
   }
   return results;
 }
