@@ -33,6 +33,13 @@ const RUNTIME_MIGRATIONS: readonly { name: string; sql: (schema: string) => stri
   },
 ];
 
+/** JSON with sorted keys (jsonb does not keep key order). */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
 export class ProjectionStore {
   readonly knex: Knex;
   readonly prefix: string;
@@ -98,7 +105,7 @@ export class ProjectionStore {
       const row = (await trx.raw<{ rows: { building_version: number | null }[] }>(`select building_version from ${c}.read_models where name = ? for update`, [model.name])).rows[0];
       if (row?.building_version != null) {
         const building = (await trx.raw<{ rows: { settings: unknown }[] }>(`select settings from ${c}.versions where name = ? and version = ?`, [model.name, row.building_version])).rows[0];
-        if (building && JSON.stringify(building.settings) === JSON.stringify(JSON.parse(settings))) {
+        if (building && canonical(building.settings) === canonical(model.settings)) {
           return { version: row.building_version, resumed: true };
         }
         await trx.raw(`update ${c}.versions set status = 'retired' where name = ? and version = ?`, [model.name, row.building_version]);

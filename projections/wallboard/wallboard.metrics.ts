@@ -54,6 +54,8 @@ export interface Figures {
   readonly averageHoldTimeMs: number | null;
   readonly transfers: number;
   readonly ivrContained: number;
+  /** Callers who hung up in the IVR (never queued; not in the abandon rate). */
+  readonly ivrAbandoned: number;
   /** (BUSY + WRAP_UP) ÷ (BUSY + WRAP_UP + AVAILABLE), when agent time is given. */
   readonly occupancy: number | null;
   readonly variants: {
@@ -109,6 +111,7 @@ export function figuresOf(c: Counters, buckets: WaitBuckets, agentTime?: AgentTi
     averageHoldTimeMs: ratio(c.hold_ms, c.held_contacts),
     transfers: c.transfers,
     ivrContained: c.ivr_contained,
+    ivrAbandoned: c.ivr_abandoned,
     occupancy: agentTime ? ratio(onContact, onContact + (agentTime.AVAILABLE ?? 0)) : null,
     variants: {
       serviceLevelConnect: ratio(c.answered_in_sl + c.abandoned_in_sl + c.callbacks_in_sl, c.offered),

@@ -1,0 +1,3 @@
+import { defineProjectionFeatures } from '../testing/projection-features.ts';
+
+defineProjectionFeatures('embedded');

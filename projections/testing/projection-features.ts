@@ -1,0 +1,198 @@
+// The projection runtime's behaviour, written once and run against each log adapter
+// (projections/runtime/projections-*.int.spec.ts), in the style of Emmett's features.ts.
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
+import { startProjections } from '../runtime/live.ts';
+import { rebuild, RebuildAbortedError, type RebuildProgress } from '../runtime/rebuild.ts';
+import { ProjectionProcessor } from '../runtime/processor.ts';
+import { liveQueues } from '../live-queues/live-queues.queries.ts';
+import { wallboard } from '../wallboard/wallboard.queries.ts';
+import { generateDay } from '../wallboard/fixture-day/generate-day.ts';
+import { AgentScript, CallScript } from './builders.ts';
+import { dumpCurrent, freshNames, openTestLedger, projectionsCaughtUp, type LogKind, type TestLedger } from './int-support.ts';
+
+async function waitFor(what: string, condition: () => Promise<boolean>, deadlineMs = 120_000): Promise<void> {
+  const giveUpAt = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > giveUpAt) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+const t0 = Date.UTC(2026, 10, 26, 2, 0, 0); // 10:00 in Shanghai
+const s = (seconds: number) => t0 + seconds * 1000;
+
+function smallScenario(): { events: AnyLedgerEvent[]; duplicate: AnyLedgerEvent } {
+  const waiting = new CallScript('ix-wait').started(s(0)).queued(s(10), 'cards', 'VIP', { priority: 5 });
+  const ringing = new CallScript('ix-ring').started(s(1)).queued(s(12), 'cards', 'STANDARD').offered(s(30), 'ag-1');
+  const answered = new CallScript('ix-ans').started(s(2)).queued(s(14), 'cards', 'STANDARD').answered(s(24), 'ag-2').ended(s(124)).wrapUp(s(154), 'ag-2', 30_000);
+  const abandonedRinging = new CallScript('ix-abr').started(s(3)).queued(s(15), 'loans', 'PRIORITY').offered(s(40), 'ag-3').abandoned(s(42), 'RINGING', 27_000);
+  const agents = [new AgentScript('ag-1').loggedIn(s(0)).state(s(1), 'AVAILABLE').state(s(30), 'BUSY'), new AgentScript('ag-2').loggedIn(s(0)).state(s(1), 'AVAILABLE')];
+  const events = [...waiting.events, ...ringing.events, ...answered.events, ...abandonedRinging.events, ...agents.flatMap((a) => a.events)];
+  return { events, duplicate: answered.events.find((e) => e.type === 'InteractionAnswered') as AnyLedgerEvent };
+}
+
+export function defineProjectionFeatures(kind: LogKind): void {
+  describe(`projection runtime on the ${kind} log`, function () {
+    this.timeout(180_000);
+    let ledger: TestLedger;
+
+    beforeEach(async () => {
+      ledger = await openTestLedger(freshNames(kind));
+    });
+    afterEach(async () => {
+      await ledger?.close();
+      await ledger?.drop();
+    });
+
+    describe('when events are projected live, one delivered twice under another offset', () => {
+      it('shows the waiting calls and wallboard figures, counting the duplicate once', async () => {
+        const { events, duplicate } = smallScenario();
+        await ledger.append(events);
+        await ledger.append([duplicate]); // a producer retry: same event id, later offset
+        const live = await startProjections({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, group: `g-${ledger.names.prefix}` });
+        try {
+          await ledger.append([new CallScript('ix-late').queued(s(50), 'loans', 'VIP').events[0]]);
+          await waitFor('projections to catch up', () => projectionsCaughtUp(ledger));
+          const queues = await liveQueues(ledger.knex, ledger.store.readSchema, s(60));
+          expect(queues.map((q) => [q.queueId, q.calls.map((c) => [c.interactionId, c.position, c.tier, c.waitMs, c.ringingAgentId])])).to.deep.equal([
+            ['cards', [['ix-wait', 1, 'VIP', 50_000, null], ['ix-ring', 2, 'STANDARD', 48_000, 'ag-1']]],
+            ['loans', [['ix-late', 1, 'VIP', 10_000, null]]],
+          ]);
+          expect(queues[0].agentsByState).to.deep.equal({ AVAILABLE: 1, BUSY: 1 });
+          const [day] = await wallboard(ledger.knex, ledger.store.readSchema, { grain: 'day' });
+          expect(day.period).to.equal('2026-11-26');
+          expect(day.counters).to.include({ offered: 5, answered: 1, answered_in_sl: 1, answer_wait_ms: 10_000, abandoned: 1, abandon_wait_ms: 27_000, handled: 1, wrap_ms: 30_000 });
+          expect(day.figures.serviceLevel).to.equal(0.5);
+        } finally {
+          await live.stop();
+        }
+      });
+    });
+
+    describe('when a batch is delivered again (below the checkpoint)', () => {
+      it('skips it and leaves every table as it was', async () => {
+        await ledger.append(smallScenario().events);
+        await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
+        const before = await dumpCurrent(ledger);
+        const versions = await ledger.store.currentVersions(ledger.models.map((m) => m.name));
+        const processor = new ProjectionProcessor({ knex: ledger.knex, codec: ledger.codec, targets: ledger.models.map((model) => ({ model, schema: ledger.store.versionSchema(model.name, versions.get(model.name) as number) })) });
+        let applied = 0;
+        for (const topic of [ledger.topic('ledger.interactions'), ledger.topic('ledger.agents')]) {
+          for await (const batch of ledger.log.readRange({ topic })) applied += (await processor.process(batch)).applied;
+        }
+        expect(applied).to.equal(0);
+        expect(await dumpCurrent(ledger)).to.deep.equal(before);
+      });
+    });
+
+    describe('rebuild', () => {
+      it('builds a fresh version, swaps it in atomically, keeps the old one until dropped, and reports progress', async () => {
+        const day = generateDay({ calls: 150, agents: 4, seed: 7 });
+        await ledger.append(day.events);
+        const first = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
+        expect([...first.versions.values()]).to.deep.equal([1, 1]);
+        const built = await dumpCurrent(ledger);
+        const progress: RebuildProgress[] = [];
+        const second = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, batchSize: 500, progressEveryMs: 0, onProgress: (p) => progress.push(p) });
+        expect([...second.versions.values()]).to.deep.equal([2, 2]);
+        expect(await dumpCurrent(ledger)).to.deep.equal(built);
+        expect(progress.at(-1)).to.include({ phase: 'swapped', processed: second.records });
+        expect(progress.some((p) => p.phase === 'reading' && p.total >= day.events.length && p.etaSeconds !== null)).to.equal(true);
+        const versions = await ledger.store.versions('wallboard');
+        expect(versions.map((v) => [v.version, v.status])).to.deep.equal([[1, 'retired'], [2, 'current']]);
+        await ledger.store.dropVersion('wallboard', 1);
+        expect((await ledger.store.versions('wallboard')).map((v) => v.version)).to.deep.equal([2]);
+        expect((await rejection(ledger.store.dropVersion('wallboard', 2))).message).to.match(/current/);
+      });
+
+      it('serves the old version until the new one is swapped in, and resumes after an interruption', async () => {
+        const day = generateDay({ calls: 120, agents: 3, seed: 11 });
+        await ledger.append(day.events.slice(0, 600));
+        await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
+        const old = await wallboard(ledger.knex, ledger.store.readSchema, { grain: 'total' });
+        await ledger.append(day.events.slice(600));
+        const abort = new AbortController();
+        let batches = 0;
+        const interrupted = rebuild({
+          knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, batchSize: 100, progressEveryMs: 0, signal: abort.signal,
+          onProgress: () => {
+            batches += 1;
+            if (batches === 3) abort.abort();
+          },
+        });
+        expect(await rejection(interrupted)).to.be.instanceOf(RebuildAbortedError);
+        expect(await wallboard(ledger.knex, ledger.store.readSchema, { grain: 'total' })).to.deep.equal(old);
+        const resumed = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, batchSize: 100 });
+        expect(resumed.resumed).to.equal(true);
+        expect([...resumed.versions.values()]).to.deep.equal([2, 2]);
+        expect(resumed.records).to.be.below(day.events.length);
+        const afterResume = await dumpCurrent(ledger);
+        await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
+        expect(await dumpCurrent(ledger)).to.deep.equal(afterResume);
+      });
+    });
+
+    describe('when the projection process is killed (SIGKILL) mid-batch and restarted', () => {
+      it('ends with table contents identical to a projection that never stopped', async () => {
+        const names = ledger.names;
+        const group = `kill-${names.prefix}`;
+        const day = generateDay({ calls: 900, agents: 6, seed: 99 });
+        const records = await ledger.encode(day.events);
+        const childScript = fileURLToPath(new URL('./projection-child.ts', import.meta.url));
+        const startChild = (): { child: ChildProcess; batches: () => number; live: Promise<void> } => {
+          const child = spawn(process.execPath, [childScript], {
+            env: { ...process.env, PROJ_CHILD_KIND: kind, PROJ_CHILD_LOG_SCHEMA: names.logSchema, PROJ_CHILD_PREFIX: names.prefix, PROJ_CHILD_TOPIC_SUFFIX: names.topicSuffix, PROJ_CHILD_GROUP: group },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let count = 0;
+          let resolveLive: () => void = () => undefined;
+          const live = new Promise<void>((resolve) => (resolveLive = resolve));
+          child.stdout?.on('data', (chunk: Buffer) => {
+            for (const line of chunk.toString().split('\n')) {
+              if (line.startsWith('batch ')) count += 1;
+              if (line === 'live') resolveLive();
+            }
+          });
+          return { child, batches: () => count, live };
+        };
+        const first = startChild();
+        await first.live;
+        const appending = ledger.appendRecords(records.slice(0, Math.floor(records.length / 2)));
+        await waitFor('the child to process some batches', async () => first.batches() >= 15);
+        first.child.kill('SIGKILL');
+        await appending;
+        await new Promise((resolve) => first.child.once('exit', resolve));
+        await ledger.appendRecords(records.slice(Math.floor(records.length / 2)));
+        await ledger.appendRecords(records.filter((_, i) => i % 97 === 0)); // duplicates under new offsets
+        const second = startChild();
+        try {
+          await waitFor('the restarted child to catch up', () => projectionsCaughtUp(ledger), 150_000);
+        } finally {
+          second.child.kill('SIGTERM');
+          await new Promise((resolve) => second.child.once('exit', resolve));
+        }
+        const killed = await dumpCurrent(ledger);
+        // The reference: a fresh prefix, built without interruption from the same log.
+        const reference = await openTestLedger({ ...names, prefix: `${names.prefix}_ref` });
+        try {
+          await rebuild({ knex: reference.knex, log: reference.log, codec: reference.codec, store: reference.store, models: reference.models });
+          expect(killed).to.deep.equal(await dumpCurrent(reference));
+        } finally {
+          await reference.close();
+        }
+      });
+    });
+  });
+}
