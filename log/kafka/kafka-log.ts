@@ -47,10 +47,12 @@ export class KafkaLog implements LedgerLog {
       clientId: options.clientId,
       brokers: [...options.brokers],
       logCreator: kafkajsLogCreator(options.logger),
-      // A broker restart takes seconds: keep retrying for about a minute before giving up.
-      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
+      // The client-wide retry (also the admin's connection retry) is short: waiting out a
+      // missing broker at start is retryConnect's job, which logs every attempt. Producers and
+      // consumers set their own, longer retries.
+      retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
     });
-    const admin = kafka.admin({ retry: { retries: 5 } });
+    const admin = kafka.admin();
     // Idempotent, acks=all. Partitions are chosen by TopicPartitions (same murmur2 function);
     // naming the partitioner only silences kafkajs' v2 migration warning.
     const producer = kafka.producer({
@@ -58,6 +60,8 @@ export class KafkaLog implements LedgerLog {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
+      // A broker restart takes seconds: keep retrying for about a minute before rejecting.
+      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
     });
     const what = `Kafka at ${options.brokers.join(',')}`;
     await retryConnect(async () => {

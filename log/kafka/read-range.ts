@@ -49,7 +49,9 @@ export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, o
   const { topic } = options;
   const batchSize = options.batchSize ?? 1000;
   const groupId = `${clientId}.read-range.${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId, readUncommitted: false, allowAutoTopicCreation: false, retry: { retries: 10, maxRetryTime: 5000 },
+  });
 
   // A one-slot hand-over between the consumer (producer side) and this generator.
   type Slot = { batch: readonly LogRecord[] } | { end: true } | { error: unknown };
