@@ -1,11 +1,21 @@
 // Writes records into the events table inside a transaction the caller owns: used by plain
 // appends and by a consumer's batch commit (so output and checkpoint commit together).
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { AppendRecord, AppendResult } from '../port.ts';
+import { copyHeader, copyTrailer, encodeRows, eventColumns, type EventRow } from './copy-binary.ts';
 import { partitionForKey, toPositive } from './murmur2.ts';
 
-/** Rows per INSERT: keeps a single statement's parameters to a few megabytes. */
-const insertChunk = 5000;
+/** Rows encoded per chunk written to the COPY stream. */
+const copyChunk = 2000;
+
+function* copyChunks(rows: readonly EventRow[]): Generator<Buffer> {
+  yield copyHeader();
+  for (let start = 0; start < rows.length; start += copyChunk) yield encodeRows(rows.slice(start, start + copyChunk));
+  yield copyTrailer();
+}
 
 export interface PartitionChooser {
   /** Kafka's default partitioner: murmur2 of the key; a null key goes round robin. */
@@ -70,26 +80,22 @@ export async function writeRecords(
     const missing = ordered.find((group) => !found.has(`${group.topic}\u0000${group.partition}`));
     throw new Error(`topic '${missing?.topic}' has no partition ${missing?.partition}`);
   }
-  const topics: string[] = [];
-  const partitions: number[] = [];
-  const offsets: number[] = [];
-  const keys: (string | null)[] = [];
-  const headers: string[] = [];
-  const values: Buffer[] = [];
-  const timestamps: number[] = [];
+  const rows: EventRow[] = [];
   const results = new Array<AppendResult>(records.length);
   const now = Date.now();
   ordered.forEach((group, groupIndex) => {
     const base = Number(heads.rows[groupIndex].next_offset);
     group.indexes.forEach((recordIndex, i) => {
       const record = records[recordIndex];
-      topics.push(group.topic);
-      partitions.push(group.partition);
-      offsets.push(base + i);
-      keys.push(record.key);
-      headers.push(JSON.stringify(record.headers ?? {}));
-      values.push(record.value);
-      timestamps.push(record.timestamp ?? now);
+      rows.push({
+        topic: group.topic,
+        partition: group.partition,
+        offset: base + i,
+        key: record.key,
+        headers: JSON.stringify(record.headers ?? {}),
+        value: record.value,
+        timestamp: record.timestamp ?? now,
+      });
       results[recordIndex] = { topic: group.topic, partition: group.partition, offset: base + i };
     });
   });
@@ -110,14 +116,9 @@ export async function writeRecords(
       [...new Set(ordered.map((group) => group.topic))],
     ],
   );
-  for (let start = 0; start < records.length; start += insertChunk) {
-    const end = start + insertChunk;
-    await client.query(
-      `insert into ${tables}.events (topic, partition, "offset", key, headers, value, "timestamp")
-       select * from unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::json[], $6::bytea[], $7::bigint[])`,
-      [topics.slice(start, end), partitions.slice(start, end), offsets.slice(start, end), keys.slice(start, end),
-        headers.slice(start, end), values.slice(start, end), timestamps.slice(start, end)],
-    );
-  }
+  await pipeline(
+    Readable.from(copyChunks(rows)),
+    client.query(copyFrom(`copy ${tables}.events ${eventColumns} from stdin with (format binary)`)),
+  );
   return results;
 }
