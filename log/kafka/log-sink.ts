@@ -9,6 +9,10 @@ export interface LogSink {
   error(fields: object, message: string): void;
 }
 
+// The append producer's retries are bounded on purpose (an append must fail rather than hang
+// while the broker is away); kafkajs warns about that on every connect.
+const boundedRetriesWarning = 'Limiting retries for the idempotent producer';
+
 /** Routes kafkajs' own log lines into our sink (kafkajs logs to the console otherwise). */
 export function kafkajsLogCreator(sink: LogSink): logCreator {
   return () => ({ namespace, level, log }) => {
@@ -18,7 +22,7 @@ export function kafkajsLogCreator(sink: LogSink): logCreator {
     // at ERROR from its producer, retriable ones included (rebalances, concurrent
     // transactions). What really failed reaches the caller as a rejection and is reported
     // there, so kafkajs' own errors are warnings here.
-    if (namespace === 'Connection') sink.debug(line, message);
+    if (namespace === 'Connection' || message.startsWith(boundedRetriesWarning)) sink.debug(line, message);
     else if (level === logLevel.ERROR || level === logLevel.WARN) sink.warn(line, message);
     else if (level === logLevel.INFO) sink.info(line, message);
     else sink.debug(line, message);
