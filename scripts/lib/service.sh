@@ -21,6 +21,8 @@ port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 # Starts "$@" detached from this shell (own session, survives the caller), output to $LOG_FILE.
 service_spawn() {
   mkdir -p "$(dirname "$LOG_FILE")"
+  # Keep the previous run's log (a crash's evidence) one generation back.
+  [[ -s "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.previous"
   : >"$LOG_FILE"
   setsid nohup "$@" >>"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
