@@ -2,6 +2,7 @@
 // server adds itself here with a start function that returns how to stop it.
 import type { Ledger } from '../platform/open-ledger.ts';
 import type { Logger } from '../platform/logger.ts';
+import { apiComponent } from '../api/component.ts';
 
 export interface RunningComponent {
   readonly name: string;
@@ -13,4 +14,4 @@ export interface Component {
   start(ledger: Ledger, logger: Logger): Promise<RunningComponent>;
 }
 
-export const components: readonly Component[] = [];
+export const components: readonly Component[] = [apiComponent];

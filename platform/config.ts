@@ -25,6 +25,8 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_API_JWT_ISSUER', default: 'call-ledger', description: 'Required `iss` claim of API bearer tokens.' },
   { name: 'LEDGER_API_BODY_LIMIT', default: '1048576', description: 'Largest accepted request body in bytes (larger: 413).' },
   { name: 'LEDGER_API_RATE_PER_SOURCE', default: '20000', description: 'Ingest rate limit per source system: events per second (token bucket refill).' },
+  { name: 'LEDGER_API_LAG_GROUPS', default: 'projections,streams.routing,streams.routing-sequencer,streams.risk-qa', description: 'Consumer groups whose lag /ready and /metrics report.' },
+  { name: 'LEDGER_API_READ_SCHEMA', default: 'proj_read', description: 'PostgreSQL schema of the projections\' stable read views that the API queries.' },
   { name: 'LEDGER_API_BURST_PER_SOURCE', default: '40000', description: 'Ingest rate limit per source system: bucket size (burst).' },
 ];
 
@@ -51,6 +53,8 @@ export interface ApiConfig {
   readonly bodyLimitBytes: number;
   readonly ratePerSource: number;
   readonly burstPerSource: number;
+  readonly lagGroups: readonly string[];
+  readonly readSchema: string;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +109,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       bodyLimitBytes: positiveInteger(env, 'LEDGER_API_BODY_LIMIT', 1_048_576),
       ratePerSource: positiveInteger(env, 'LEDGER_API_RATE_PER_SOURCE', 20_000),
       burstPerSource: positiveInteger(env, 'LEDGER_API_BURST_PER_SOURCE', 40_000),
+      lagGroups: (env.LEDGER_API_LAG_GROUPS || 'projections,streams.routing,streams.routing-sequencer,streams.risk-qa').split(',').map((g) => g.trim()).filter(Boolean),
+      readSchema: env.LEDGER_API_READ_SCHEMA || 'proj_read',
     },
   };
 }

@@ -1,0 +1,43 @@
+// The read side the API is given: functions over the projections' tables (and later read
+// models). Each is optional: a route whose function is absent answers 501 "not available yet",
+// so the API runs before every projection has landed and gains routes as they arrive.
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque cursor of the next page, null at the end. */
+  readonly next: string | null;
+}
+
+export interface KpiFilter {
+  readonly from: number;
+  readonly to: number;
+  readonly intervalMinutes: number;
+  readonly queueId: string | null;
+  readonly tier: string | null;
+  readonly source: string | null;
+  readonly limit: number;
+  readonly after: string | null;
+}
+
+export interface ListFilter {
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+  readonly after: string | null;
+  readonly [filter: string]: string | number | null;
+}
+
+export type Row = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface QueryPorts {
+  /** Live queues now (live-queues projection). */
+  liveQueues?(now: number): Promise<readonly unknown[]>;
+  /** Wallboard KPIs by interval, queue, tier and source (wallboard projection). */
+  kpis?(filter: KpiFilter): Promise<Page<Row>>;
+  agentProfiles?(filter: ListFilter): Promise<Page<Row>>;
+  ivrFunnel?(filter: ListFilter): Promise<Page<Row>>;
+  intents?(filter: ListFilter): Promise<Page<Row>>;
+  /** Past interactions of a customer for the screen pop (customer-history projection). */
+  customerHistory?(customerId: string, limit: number): Promise<readonly Row[]>;
+  /** Interaction ids of a customer in a time range (customer-history projection); else the API scans the log. */
+  customerInteractions?(customerId: string, from: number, to: number): Promise<readonly string[]>;
+}
