@@ -58,7 +58,7 @@ export async function openLedger(config: LedgerConfig, options: { warn?: (messag
     log = await openLog(resolved);
     const keys = new PostgresDataKeyStore({ pool, masterKey: resolveMasterKey(config, options.warn), schema: config.dbSchema });
     await keys.migrate();
-    const registry: SchemaRegistry = config.log === 'kafka' ? new ConfluentSchemaRegistry(config.registryUrl) : embeddedRegistry(pool, config.dbSchema);
+    const registry: SchemaRegistry = config.log === 'kafka' ? new ConfluentSchemaRegistry(config.registryUrl) : new EmbeddedSchemaRegistry(pool, config.dbSchema);
     const personalData = new PersonalDataProtector(keys);
     const codec = new EventCodec({ catalogue: loadedCatalogue(), registry, personalData });
     const opened = log;
@@ -76,9 +76,4 @@ export async function openLedger(config: LedgerConfig, options: { warn?: (messag
     await embedded?.stop().catch(() => undefined);
     throw error;
   }
-}
-
-function embeddedRegistry(pool: pg.Pool, schema: string): SchemaRegistry {
-  const table = new EmbeddedSchemaRegistry(pool, schema);
-  return { register: (subject, text) => table.register(subject, text), schemaText: (id) => table.getSchema(id) };
 }

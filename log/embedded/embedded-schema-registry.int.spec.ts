@@ -26,7 +26,7 @@ describe('embedded schema registry', () => {
       const first = await registry.register('ledger.interactions-value', answered);
       const again = await registry.register('ledger.interactions-value', JSON.stringify(JSON.parse(answered), null, 2));
       expect(again).to.equal(first);
-      expect(JSON.parse(await registry.getSchema(first))).to.deep.equal(JSON.parse(answered));
+      expect(JSON.parse(await registry.schemaText(first))).to.deep.equal(JSON.parse(answered));
     });
   });
 
@@ -58,7 +58,7 @@ describe('embedded schema registry', () => {
       const exported = (await registry.all()).filter((entry) => entry.id > 1);
       await target.importWithIds(exported);
       await target.importWithIds(exported);
-      for (const entry of exported) expect(await target.getSchema(entry.id)).to.equal(entry.schema);
+      for (const entry of exported) expect(await target.schemaText(entry.id)).to.equal(entry.schema);
       const fresh = await target.register('new-value', JSON.stringify({ type: 'long' }));
       expect(exported.map((entry) => entry.id)).to.not.include(fresh);
     });
@@ -74,7 +74,7 @@ describe('embedded schema registry', () => {
   describe('when an id is unknown', () => {
     it('fails with UnknownSchemaError', async () => {
       let failure: unknown;
-      await registry.getSchema(987_654).catch((error: unknown) => (failure = error));
+      await registry.schemaText(987_654).catch((error: unknown) => (failure = error));
       expect(failure).to.be.instanceOf(UnknownSchemaError);
     });
   });

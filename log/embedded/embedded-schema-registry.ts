@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { quoteIdentifier } from './sql-identifiers.ts';
+import type { SchemaRegistry } from '../../schemas/registry/schema-registry.ts';
 
 export class UnknownSchemaError extends Error {
   override readonly name = 'UnknownSchemaError';
@@ -23,7 +24,7 @@ export interface RegisteredSchema {
   readonly schema: string;
 }
 
-export class EmbeddedSchemaRegistry {
+export class EmbeddedSchemaRegistry implements SchemaRegistry {
   readonly #pool: pg.Pool;
   readonly #tables: string;
 
@@ -94,7 +95,7 @@ export class EmbeddedSchemaRegistry {
     }
   }
 
-  async getSchema(id: number): Promise<string> {
+  async schemaText(id: number): Promise<string> {
     const row = await this.#pool.query<{ schema: string }>(`select schema from ${this.#tables}.schemas where id = $1`, [id]);
     if (row.rows.length === 0) throw new UnknownSchemaError(`no schema with id ${id}`);
     return row.rows[0].schema;

@@ -63,7 +63,7 @@ export async function openTestLog(names: TestNames): Promise<{ log: LedgerLog; r
   if (names.kind === 'embedded') {
     const log = await EmbeddedLog.open({ connectionString: testDatabaseUrl(), schema: names.logSchema, sessionTimeoutMs: 3000, heartbeatMs: 300, pollMs: 100, defaultPartitions: 3 });
     const table = new EmbeddedSchemaRegistry(pool, names.logSchema);
-    return { log, registry: { register: (subject, text) => table.register(subject, text), schemaText: (id) => table.getSchema(id) }, pool };
+    return { log, registry: table, pool };
   }
   let log: LedgerLog;
   try {

@@ -47,7 +47,7 @@ describe('crypto-shredding', function () {
     const keys = new PostgresDataKeyStore({ pool, masterKey, schema });
     await keys.migrate();
     const registry = new EmbeddedSchemaRegistry(pool, schema);
-    const codec = new EventCodec({ catalogue, registry: { register: (s, t) => registry.register(s, t), schemaText: (id) => registry.getSchema(id) }, personalData: new PersonalDataProtector(keys) });
+    const codec = new EventCodec({ catalogue, registry, personalData: new PersonalDataProtector(keys) });
     const erased = transcript('C-ERASE', '+8613900000001');
     const kept = transcript('C-KEEP', '+8613900000002');
     const topic = `shred-${randomUUID()}`;

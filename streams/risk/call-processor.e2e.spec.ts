@@ -35,7 +35,7 @@ const adapters: Adapter[] = [
     async open(pool, schema) {
       const log = await EmbeddedLog.open({ connectionString: testDatabaseUrl(), schema, defaultPartitions: 3 });
       const table = new EmbeddedSchemaRegistry(pool, schema);
-      return { log, registry: { register: (s, t) => table.register(s, t), schemaText: (id) => table.getSchema(id) } };
+      return { log, registry: table };
     },
   },
   {
