@@ -27,6 +27,10 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_API_RATE_PER_SOURCE', default: '20000', description: 'Ingest rate limit per source system: events per second (token bucket refill).' },
   { name: 'LEDGER_API_LAG_GROUPS', default: 'projections,streams.routing,streams.routing-sequencer,streams.risk-qa', description: 'Consumer groups whose lag /ready and /metrics report.' },
   { name: 'LEDGER_API_READ_SCHEMA', default: 'proj_read', description: 'PostgreSQL schema of the projections\' stable read views that the API queries.' },
+  { name: 'LEDGER_PROJECTIONS_PREFIX', default: 'proj', description: 'Prefix of the projection schemas: `<prefix>_read` (stable views), `<prefix>_catalog`, `<prefix>_<read model>_v<N>`.' },
+  { name: 'LEDGER_TIME_ZONE', default: 'Asia/Shanghai', description: 'IANA time zone of the contact centre: wallboard intervals, days and months are local (a change needs a rebuild).' },
+  { name: 'LEDGER_SERVICE_LEVEL_SECONDS', default: '20', description: 'Service-level threshold T: answered within T seconds (docs/metrics.md; a change needs a rebuild).' },
+  { name: 'LEDGER_SHORT_ABANDON_SECONDS', default: '5', description: 'Abandons within this many seconds are short abandons, reported separately and excluded from the service level.' },
   { name: 'LEDGER_API_BURST_PER_SOURCE', default: '40000', description: 'Ingest rate limit per source system: bucket size (burst).' },
 ];
 
@@ -43,6 +47,7 @@ export interface LedgerConfig {
   readonly masterKey: string | undefined;
   readonly logLevel: string;
   readonly api: ApiConfig;
+  readonly projections: ProjectionsConfig;
 }
 
 export interface ApiConfig {
@@ -55,6 +60,13 @@ export interface ApiConfig {
   readonly burstPerSource: number;
   readonly lagGroups: readonly string[];
   readonly readSchema: string;
+}
+
+export interface ProjectionsConfig {
+  readonly schemaPrefix: string;
+  readonly timeZone: string;
+  readonly serviceLevelSeconds: number;
+  readonly shortAbandonSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +98,23 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
   return `${env.HOME ?? '/tmp'}/.local/share/call-ledger`;
 }
 
+function projectionsConfig(env: NodeJS.ProcessEnv): ProjectionsConfig {
+  const schemaPrefix = env.LEDGER_PROJECTIONS_PREFIX || 'proj';
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(schemaPrefix)) throw new ConfigError(`LEDGER_PROJECTIONS_PREFIX: must be a lower-case identifier, got '${schemaPrefix}'`);
+  const timeZone = env.LEDGER_TIME_ZONE || 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new ConfigError(`LEDGER_TIME_ZONE: '${timeZone}' is not an IANA time zone`);
+  }
+  return {
+    schemaPrefix,
+    timeZone,
+    serviceLevelSeconds: positiveInteger(env, 'LEDGER_SERVICE_LEVEL_SECONDS', 20),
+    shortAbandonSeconds: nonNegativeInteger(env, 'LEDGER_SHORT_ABANDON_SECONDS', 5),
+  };
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const log = env.LEDGER_LOG ?? 'embedded';
   if (log !== 'embedded' && log !== 'kafka') throw new ConfigError(`LEDGER_LOG: must be 'embedded' or 'kafka', got '${log}'`);
@@ -112,5 +141,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       lagGroups: (env.LEDGER_API_LAG_GROUPS || 'projections,streams.routing,streams.routing-sequencer,streams.risk-qa').split(',').map((g) => g.trim()).filter(Boolean),
       readSchema: env.LEDGER_API_READ_SCHEMA || 'proj_read',
     },
+    projections: projectionsConfig(env),
   };
 }
