@@ -11,6 +11,8 @@ export interface CopyLogOptions {
   /** Records per read and per append. */
   readonly batchSize?: number;
   readonly onProgress?: (progress: { topic: string; partition: number; copied: number }) => void;
+  /** Rewrites a value on the way (e.g. SchemaIdTranslator when the two logs use different registries). */
+  readonly mapValue?: (topic: string, value: Buffer) => Promise<Buffer>;
 }
 
 export interface CopiedTopic {
@@ -38,11 +40,13 @@ export async function copyLog(options: CopyLogOptions): Promise<CopiedTopic[]> {
     for (const { partition } of description.partitions) {
       let copiedInPartition = 0;
       for await (const batch of options.source.readRange({ topic, partitions: [partition], batchSize })) {
-        const appends: AppendRecord[] = batch.map((record) => ({
+        const mapValue = options.mapValue;
+        const values = mapValue ? await Promise.all(batch.map((record) => mapValue(topic, record.value))) : batch.map((record) => record.value);
+        const appends: AppendRecord[] = batch.map((record, index) => ({
           topic,
           partition: record.partition,
           key: record.key,
-          value: record.value,
+          value: values[index]!,
           headers: record.headers,
           timestamp: record.timestamp,
         }));

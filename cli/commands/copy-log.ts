@@ -1,5 +1,7 @@
 // `call-ledger copy-log`: moves a ledger between adapters (embedded ⇄ Kafka, or between two
-// embedded schemas) byte for byte with log/copy-log.ts.
+// embedded schemas) with log/copy-log.ts: byte for byte between embedded logs (schemas copied with
+// their ids); to or from Kafka the schema ids are translated to the target registry and the Avro
+// bodies copied byte for byte.
 import { readConfig, type LedgerConfig } from '../../platform/config.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../platform/embedded-postgres.ts';
 import { ledgerTopics } from '../../platform/topics.ts';
@@ -9,6 +11,14 @@ import { EmbeddedLog } from '../../log/embedded/embedded-log.ts';
 import { EmbeddedSchemaRegistry } from '../../log/embedded/embedded-schema-registry.ts';
 import { openLog } from '../../log/open-log.ts';
 import type { LedgerLog } from '../../log/port.ts';
+import { SchemaIdTranslator } from '../../log/schema-id-translation.ts';
+import { ConfluentSchemaRegistry } from '../../schemas/registry/confluent-registry.ts';
+import type { SchemaRegistry } from '../../schemas/registry/schema-registry.ts';
+
+/** The registry whose ids a log's values carry: its own schema table when embedded, else the configured registry. */
+function registryOf(log: LedgerLog, config: LedgerConfig): SchemaRegistry {
+  return log instanceof EmbeddedLog ? new EmbeddedSchemaRegistry(log.pool, log.schema) : new ConfluentSchemaRegistry(config.registryUrl);
+}
 
 export interface CopyLogCommandOptions {
   readonly from: 'embedded' | 'kafka';
@@ -33,6 +43,7 @@ export async function copyLogCommand(options: CopyLogCommandOptions): Promise<vo
   }
   const side = (log: 'embedded' | 'kafka', schema: string | undefined): LedgerConfig => ({ ...config, log, databaseUrl, dbSchema: schema ?? config.dbSchema });
   const opened: LedgerLog[] = [];
+  let translator: SchemaIdTranslator | undefined;
   try {
     const source = await openLog(side(options.from, options.fromSchema));
     opened.push(source);
@@ -54,16 +65,18 @@ export async function copyLogCommand(options: CopyLogCommandOptions): Promise<vo
       await new EmbeddedSchemaRegistry(target.pool, target.schema).importWithIds(schemas);
       console.error(`copy-log: ${schemas.length} schemas copied with their ids`);
     } else {
-      console.error('copy-log: events carry schema registry ids; make sure the target registry serves the same ids (not copied by this command)');
+      translator = new SchemaIdTranslator(registryOf(source, config), registryOf(target, config));
     }
 
     const copied = await copyLog({
       source,
       target,
       topics: present,
+      mapValue: translator ? translator.translate.bind(translator) : undefined,
       onProgress: ({ topic, partition, copied: count }) => process.stderr.write(`\r${topic}[${partition}]: ${count}   `),
     });
     process.stderr.write('\n');
+    if (translator) console.error(`copy-log: ${translator.translated} schemas registered in the target registry; schema ids rewritten, Avro bodies copied byte for byte`);
     console.log('topic\tpartitions\trecords');
     for (const entry of copied) console.log(`${entry.topic}\t${entry.partitions}\t${entry.records}`);
   } finally {
