@@ -59,11 +59,11 @@ const QUEUES = ['cards', 'loans', 'fraud'];
 const TIERS: CustomerTier[] = ['VIP', 'PRIORITY', 'STANDARD', 'STANDARD'];
 const SOURCES = ['new', 'legacy:avaya'];
 
-export function generateDay(options: { seed?: number; calls?: number; agents?: number; idPrefix?: string } = {}): FixtureDay {
+export function generateDay(options: { seed?: number; calls?: number; agents?: number; idPrefix?: string; dayOffset?: number } = {}): FixtureDay {
   const random = seededRandom(options.seed ?? 20261126);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-  const dayStart = Date.UTC(2026, 10, 25, 16, 0, 0); // 2026-11-26 00:00 in Shanghai (UTC+8)
+  const dayStart = Date.UTC(2026, 10, 25, 16, 0, 0) + (options.dayOffset ?? 0) * 86_400_000; // 2026-11-26 00:00 in Shanghai (UTC+8), or days later
   const prefix = options.idPrefix ?? 'fx';
   const events: AnyLedgerEvent[] = [];
   const visits: VisitFact[] = [];
