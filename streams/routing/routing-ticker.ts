@@ -22,6 +22,8 @@ export function startRoutingTicker(options: {
   onError?: (error: unknown) => void;
   /** false: no timer, only explicit tick() calls. */
   autoStart?: boolean;
+  /** Default ledger.routing.inputs. */
+  topic?: string;
 }): RoutingTicker {
   let sequence = 0;
   const tick = async (): Promise<void> => {
@@ -36,7 +38,7 @@ export function startRoutingTicker(options: {
         },
         data: { site, now, sequence },
       };
-      return { topic: routingInputsTopic, key: site, value: await options.codec.encode(event), timestamp: now };
+      return { topic: options.topic ?? routingInputsTopic, key: site, value: await options.codec.encode(event), timestamp: now };
     }));
     await options.log.append(records);
   };

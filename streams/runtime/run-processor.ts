@@ -1,18 +1,19 @@
 // The thin runner every stream processor (routing, risk, QA, ...) runs on. It subscribes through
-// the log port (runConsumer: decode, dead letters), keeps one decider state per input partition,
+// the log port (decode and dead letters as log/runtime/run-consumer.ts does), keeps one decider state per input partition,
 // feeds it each accepted event in offset order, encodes the decisions with deterministic event
 // ids (UUIDv5 of component + input event id + index) and stages them in the batch context, so
 // they commit atomically with the checkpoint (effectively-once read-process-write).
 //
-// State: on the first record of a partition (or when the offsets do not follow on, e.g. after a
-// rebalance or a redelivered batch), the state is restored from the newest snapshot at or before
+// State: on the first batch of a partition (or when a batch does not follow on from the state:
+// a redelivered batch, or records another group member decided meanwhile), the state is restored from the newest snapshot at or before
 // that offset and the log between the snapshot and the record is replayed through the decider
 // with its outputs dropped (they were committed before). Snapshots are written every
 // `snapshotEvery` records per partition. Refused inputs (errors with `retriable: false`) are
 // dead-lettered with the reason and counted; the state is unchanged by them. Any other error
 // stops the processor: its in-memory state is dropped and rebuilt when it is started again.
-import type { AppendRecord, LedgerLog, LogRecord, Subscription } from '../../log/port.ts';
-import { runConsumer } from '../../log/runtime/run-consumer.ts';
+import type { AppendRecord, BatchContext, LedgerLog, LogRecord, Subscription } from '../../log/port.ts';
+import { deadLetterRecord, defaultDeadLetterTopic } from '../../log/runtime/dead-letter.ts';
+import { describeError } from '../../log/runtime/errors.ts';
 import type { DecodedEvent, EncodableEvent, EventCodec } from '../../schemas/codec/event-codec.ts';
 import type { Decision, Forward, InputEvent, ProcessorDefinition, ProcessorOutput } from './processor.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -32,6 +33,8 @@ export interface RunProcessorOptions<State, Input> {
   /** Told about each batch of decisions staged (for metrics and latency measurements). */
   readonly onOutputs?: (records: readonly AppendRecord[], input: LogRecord) => void;
   readonly onDeadLetter?: (record: LogRecord, reason: string) => void;
+  /** Maps the ledger's topic names, and the processor's group name, to the ones used (e.g. a per-test namespace). Default: as they are. */
+  readonly topicName?: (topic: string) => string;
 }
 
 export interface ProcessorStats {
@@ -84,17 +87,20 @@ export function decisionEvent(component: string, version: string, input: InputEv
 export const causationHeader = 'ledger_causation';
 
 /** Encodes the outputs of one input into records for the log, in order. */
-export async function outputRecords(codec: EventCodec, component: string, version: string, input: InputEvent, record: LogRecord, outputs: readonly ProcessorOutput[]): Promise<AppendRecord[]> {
+export async function outputRecords(
+  codec: EventCodec, component: string, version: string, input: InputEvent, record: LogRecord, outputs: readonly ProcessorOutput[],
+  topicName: (topic: string) => string = (topic) => topic,
+): Promise<AppendRecord[]> {
   const records: AppendRecord[] = [];
   for (let index = 0; index < outputs.length; index++) {
     const output = outputs[index];
     if (isForward(output)) {
-      records.push({ topic: output.forward.topic, key: output.forward.key, value: record.value, headers: { ...record.headers, ...output.forward.headers }, timestamp: record.timestamp });
+      records.push({ topic: topicName(output.forward.topic), key: output.forward.key, value: record.value, headers: { ...record.headers, ...output.forward.headers }, timestamp: record.timestamp });
       continue;
     }
     const event = decisionEvent(component, version, input, output, index);
     records.push({
-      topic: codec.catalogue.get(event.type).topic,
+      topic: topicName(codec.catalogue.get(event.type).topic),
       key: codec.keyOf(event),
       value: await codec.encode(event),
       headers: { [causationHeader]: `${record.topic}/${record.partition}/${record.offset}` },
@@ -118,12 +124,17 @@ function rejectionKind(error: unknown): string {
   return 'error';
 }
 
+function isRetriableDecode(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+}
+
 function isRefusal(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === false;
 }
 
 export async function runProcessor<State, Input>(options: RunProcessorOptions<State, Input>): Promise<RunningProcessor<State>> {
   const { log, codec, definition, snapshots } = options;
+  const topicName = options.topicName ?? ((topic: string) => topic);
   const snapshotEvery = options.snapshotEvery ?? 10_000;
   const partitions = new Map<string, PartitionState<State>>();
   const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, replayed: 0, restores: 0, snapshotsWritten: 0 };
@@ -168,57 +179,91 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
     return restored;
   };
 
-  const subscription = await runConsumer<DecodedEvent>({
-    log,
-    group: options.group ?? definition.name,
-    topics: definition.inputTopics,
-    deadLetterTopic: options.deadLetterTopic,
+  const group = options.group ?? topicName(definition.name);
+  const deadLetterTopic = topicName(options.deadLetterTopic ?? defaultDeadLetterTopic);
+  const deadLetter = (context: BatchContext, record: LogRecord, stage: 'decode' | 'handle', error: unknown): void => {
+    const reason = describeError(error);
+    context.append([deadLetterRecord(deadLetterTopic, group, record, stage, reason)]);
+    stats.deadLettered++;
+    options.onDeadLetter?.(record, reason);
+  };
+
+  /**
+   * The in-memory state of a partition is good for a batch only if this process decided every
+   * record before it. Offsets may skip (Kafka transaction markers), so a forward jump alone proves
+   * nothing: the group's checkpoint tells whether another member processed records meanwhile.
+   */
+  const stateFor = async (topic: string, partitionNumber: number, firstOffset: number): Promise<PartitionState<State>> => {
+    const key = keyOf(topic, partitionNumber);
+    let partition = partitions.get(key);
+    if (partition && firstOffset !== partition.nextOffset) {
+      if (firstOffset < partition.nextOffset) partition = undefined; // redelivered: state is ahead
+      else {
+        const committed = (await log.groupOffsets(group, topic)).get(partitionNumber) ?? 0;
+        if (committed > partition.nextOffset) partition = undefined; // someone else decided records meanwhile
+        else partition.nextOffset = firstOffset;
+      }
+    }
+    if (!partition) {
+      partition = await restore(topic, partitionNumber, firstOffset);
+      partitions.set(key, partition);
+    }
+    return partition;
+  };
+
+  const subscription = await log.subscribe({
+    group,
+    topics: definition.inputTopics.map(topicName),
     maxBatchSize: options.maxBatchSize,
     startFrom: options.startFrom,
-    decode: (value) => codec.decode(value),
-    onDeadLetter: (record, reason) => {
-      stats.deadLettered++;
-      options.onDeadLetter?.(record, reason);
-    },
-    handle: async (event, record, context) => {
-      const key = keyOf(record.topic, record.partition);
-      let partition = partitions.get(key);
-      if (!partition || partition.nextOffset !== record.offset) {
-        partition = await restore(record.topic, record.partition, record.offset);
-        partitions.set(key, partition);
-      }
-      let outputs: readonly ProcessorOutput[];
-      try {
-        outputs = apply(partition, event, record);
-      } catch (error) {
-        if (isRefusal(error)) {
+    handler: async (batch, context) => {
+      if (batch.records.length === 0) return;
+      const key = keyOf(batch.topic, batch.partition);
+      const partition = await stateFor(batch.topic, batch.partition, batch.records[0].offset);
+      for (const record of batch.records) {
+        let event: DecodedEvent;
+        try {
+          event = await codec.decode(record.value);
+        } catch (error) {
+          if (isRetriableDecode(error)) throw error; // e.g. the registry is unreachable
+          partition.nextOffset = record.offset + 1;
+          deadLetter(context, record, 'decode', error);
+          continue;
+        }
+        let outputs: readonly ProcessorOutput[];
+        try {
+          outputs = apply(partition, event, record);
+        } catch (error) {
+          if (!isRefusal(error)) {
+            partitions.delete(key); // may be half-applied: rebuilt when the batch comes again
+            throw error;
+          }
           const kind = rejectionKind(error);
           stats.rejected[kind] = (stats.rejected[kind] ?? 0) + 1;
-        } else {
-          partitions.delete(key); // may be half-applied: rebuild on the next start
+          deadLetter(context, record, 'handle', error);
+          continue;
         }
-        throw error;
-      }
-      stats.processed++;
-      if (outputs.length === 0) stats.skipped++;
-      else {
-        let records: AppendRecord[];
-        try {
-          records = await outputRecords(codec, definition.component, definition.version, event, record, outputs);
-        } catch (error) {
-          partitions.delete(key);
-          // A decision that does not encode is a bug in the decider, not bad input: stop loudly.
-          throw Object.assign(new Error(`${definition.name}: a decision on ${record.topic}/${record.partition}/${record.offset} does not encode: ${(error as Error).message}`, { cause: error }), { retriable: true });
+        stats.processed++;
+        if (outputs.length === 0) stats.skipped++;
+        else {
+          let records: AppendRecord[];
+          try {
+            records = await outputRecords(codec, definition.component, definition.version, event, record, outputs, topicName);
+          } catch (error) {
+            partitions.delete(key);
+            // A decision that does not encode is a bug in the decider, not bad input: stop loudly.
+            throw new Error(`${definition.name}: a decision on ${record.topic}/${record.partition}/${record.offset} does not encode: ${(error as Error).message}`, { cause: error });
+          }
+          stats.decisions += records.length;
+          context.append(records);
+          options.onOutputs?.(records, record);
         }
-        stats.decisions += records.length;
-        context.append(records);
-        options.onOutputs?.(records, record);
-      }
-      partition.sinceSnapshot++;
-      if (partition.sinceSnapshot >= snapshotEvery) {
-        partition.sinceSnapshot = 0;
-        await snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, definition.toSnapshot(partition.state));
-        stats.snapshotsWritten++;
+        partition.sinceSnapshot++;
+        if (partition.sinceSnapshot >= snapshotEvery) {
+          partition.sinceSnapshot = 0;
+          await snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, definition.toSnapshot(partition.state));
+          stats.snapshotsWritten++;
+        }
       }
     },
   });
