@@ -49,7 +49,7 @@ try {
       for (const record of batch) bytes += record.value.length;
     }
   }
-  let seconds = (Date.now() - started) / 1000;
+  const seconds = (Date.now() - started) / 1000;
   print({ figure: 'raw read (readRange, no decode)', events: read, seconds, eventsPerSecond: Math.round(read / seconds), meanValueBytes: Math.round(bytes / read) });
 
   // 3. Rebuild of all read models together.

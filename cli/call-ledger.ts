@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { runProduct } from './commands/run.ts';
 import { createTopics, describeTopic, eraseSubject } from './commands/ledger-admin.ts';
 import { copyLogCommand } from './commands/copy-log.ts';
+import { dropVersionCommand, rebuildCommand, versionsCommand } from './commands/projections.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
 
@@ -29,6 +30,11 @@ program
   .option('--from-schema <schema>', 'PostgreSQL schema of an embedded source (default LEDGER_DB_SCHEMA)')
   .option('--to-schema <schema>', 'PostgreSQL schema of an embedded target (default LEDGER_DB_SCHEMA)')
   .action(copyLogCommand);
+
+const projections = program.command('projections').description('read models: rebuild, versions');
+projections.command('rebuild <name>').description("replay the log from offset zero into a fresh version of a read model (or 'all') and swap it in atomically").action(rebuildCommand);
+projections.command('versions [name]').description('versions of the read models: current, building, retired').action(versionsCommand);
+projections.command('drop <name> <version>').description('drop a retired version of a read model').action(dropVersionCommand);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`call-ledger: ${(error as Error).message}`);

@@ -3,6 +3,7 @@
 import type { Ledger } from '../platform/open-ledger.ts';
 import type { Logger } from '../platform/logger.ts';
 import { apiComponent } from '../api/component.ts';
+import { projectionsComponent } from '../projections/component.ts';
 
 export interface RunningComponent {
   readonly name: string;
@@ -14,4 +15,4 @@ export interface Component {
   start(ledger: Ledger, logger: Logger): Promise<RunningComponent>;
 }
 
-export const components: readonly Component[] = [apiComponent];
+export const components: readonly Component[] = [projectionsComponent, apiComponent];

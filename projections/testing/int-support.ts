@@ -70,7 +70,7 @@ export async function openTestLog(names: TestNames): Promise<{ log: LedgerLog; r
     log = await KafkaLog.open({ brokers: KAFKA_BROKERS, clientId: `projections-test-${names.topicSuffix}`, defaultPartitions: 3, replicationFactor: 1, logger: quietSink, connectDeadlineMs: 15_000, sessionTimeoutMs: 6000 });
   } catch (error) {
     await pool.end();
-    throw new Error(`Kafka is not reachable at ${KAFKA_BROKERS.join(',')} (${(error as Error).message}); start it with infra/kafka (CI does)`);
+    throw new Error(`Kafka is not reachable at ${KAFKA_BROKERS.join(',')} (${(error as Error).message}); start it with infra/kafka (CI does)`, { cause: error });
   }
   return { log, registry: new ConfluentSchemaRegistry(REGISTRY_URL), pool };
 }
