@@ -42,7 +42,7 @@ describe('queue_log importer (embedded log)', function () {
     const keys = new PostgresDataKeyStore({ pool, masterKey: new MasterKey(randomBytes(32)), schema });
     await keys.migrate();
     const table = new EmbeddedSchemaRegistry(pool, ledger.names.logSchema);
-    codec = new EventCodec({ catalogue: catalogue(), registry: { register: (s, t) => table.register(s, t), schemaText: (id) => table.getSchema(id) }, personalData: new PersonalDataProtector(keys) });
+    codec = new EventCodec({ catalogue: catalogue(), registry: { register: (s, t) => table.register(s, t), schemaText: (id) => table.schemaText(id) }, personalData: new PersonalDataProtector(keys) });
     checkpoints = new PostgresCheckpointStore(pool, schema);
     await checkpoints.migrate();
   });
