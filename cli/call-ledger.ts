@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { runProduct } from './commands/run.ts';
 import { createTopics, describeTopic, eraseSubject } from './commands/ledger-admin.ts';
 import { copyLogCommand } from './commands/copy-log.ts';
+import { importCdrCommand, importQueueLogCommand } from './commands/import.ts';
 import { dropVersionCommand, rebuildCommand, versionsCommand } from './commands/projections.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
@@ -35,6 +36,30 @@ const projections = program.command('projections').description('read models: reb
 projections.command('rebuild <name>').description("replay the log from offset zero into a fresh version of a read model (or 'all') and swap it in atomically").action(rebuildCommand);
 projections.command('versions [name]').description('versions of the read models: current, building, retired').action(versionsCommand);
 projections.command('drop <name> <version>').description('drop a retired version of a read model').action(dropVersionCommand);
+
+const imports = program.command('import').description('import legacy records as events with source legacy:<name> (resumable; re-importing adds nothing; docs/migration.md)');
+imports
+  .command('queue-log <file>')
+  .description('an Asterisk queue_log (epoch|callid|queue|agent|event|data...)')
+  .requiredOption('--source <name>', 'legacy source name (events get sourceSystem legacy:<name>)')
+  .option('--site <site>', 'site (routing domain) of the calls', 'legacy')
+  .option('--horizon <seconds>', 'close a call with no line for this long (default 14400)')
+  .option('--keep-open', 'leave calls open at the end of the file (a log still being written)')
+  .option('--subject-salt <salt>', 'secret salt of the legacy-caller data subject hash')
+  .option('--batch-size <events>', 'events per append (default 5000)')
+  .option('--rejects <file>', 'also write rejected lines (line, reason) to this TSV file')
+  .option('--no-progress', 'no progress bar')
+  .action(importQueueLogCommand);
+imports
+  .command('cdr <file>')
+  .description('a call-level CDR table (CSV/TSV) under a JSON mapping')
+  .requiredOption('--mapping <json>', 'mapping file (docs/migration.md)')
+  .requiredOption('--source <name>', 'legacy source name (events get sourceSystem legacy:<name>)')
+  .option('--subject-salt <salt>', 'secret salt of the legacy-caller data subject hash')
+  .option('--batch-size <events>', 'events per append (default 5000)')
+  .option('--rejects <file>', 'also write rejected lines (line, reason) to this TSV file')
+  .option('--no-progress', 'no progress bar')
+  .action(importCdrCommand);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`call-ledger: ${(error as Error).message}`);
