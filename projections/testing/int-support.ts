@@ -91,7 +91,7 @@ export async function openTestLedger(names: TestNames, models: readonly ReadMode
     const records: AppendRecord[] = [];
     for (const event of events) {
       const definition = codec.definitionOf(event);
-      records.push({ topic: topic(definition.topic), key: codec.keyOf(event), value: await codec.encode(event), timestamp: event.metadata.occurredAt });
+      records.push({ topic: topic(definition.topic), key: codec.keyOf(event), value: await codec.encode(event) });
     }
     return records;
   };
