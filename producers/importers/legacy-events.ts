@@ -9,9 +9,15 @@ import type { AnyLedgerEvent, LedgerEventMap, LedgerEventType } from '../../sche
 /** The namespace of every legacy import id (a v5 id of the URL namespace). */
 export const legacyNamespace = uuidV5('https://call-ledger/producers/importers', '6ba7b811-9dad-11d1-80b4-00c04fd430c8');
 
-/** A deterministic id: the same source and name give the same id on every import. */
+const namespaceBytes = Buffer.from(legacyNamespace.replace(/-/g, ''), 'hex');
+
+/** A deterministic id (UUIDv5 in the legacy namespace): the same source and name give the same id on every import. */
 export function legacyId(source: string, name: string): string {
-  return uuidV5(`${source}\n${name}`, legacyNamespace);
+  const hash = createHash('sha1').update(namespaceBytes).update(`${source}\n${name}`, 'utf8').digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The interaction id of a legacy call: UUIDv5 of the source and the legacy call id. */
