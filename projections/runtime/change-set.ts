@@ -22,7 +22,7 @@ export function keyString(spec: TableSpec, row: Row): string {
   for (const column of spec.key) {
     const value = row[column];
     if (value === undefined) throw new ChangeSetError(`${spec.name}: key column '${column}' missing`);
-    text += `${JSON.stringify(value)}\u0000`;
+    text += typeof value === 'string' ? `${value}\u0000` : `${JSON.stringify(value)}\u0001`;
   }
   return text;
 }

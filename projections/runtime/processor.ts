@@ -18,6 +18,11 @@ export interface ProcessorTarget {
   readonly model: ReadModel;
   /** The version schema this processor writes (e.g. proj_wallboard_v3). */
   readonly schema: string;
+  /**
+   * The version's entity documents are known to be empty (a fresh rebuild): documents this
+   * processor never wrote need not be looked up. Forgotten after any failure.
+   */
+  readonly empty?: boolean;
 }
 
 export interface BatchResult {
@@ -44,12 +49,29 @@ export interface ProcessorOptions {
   readonly maxCachedDocuments?: number;
 }
 
+interface TargetWrite {
+  readonly target: TargetRuntime;
+  readonly from: number;
+  readonly documents: readonly { key: string; state: unknown; recent_ids: readonly string[] }[];
+  readonly changes: ChangeSet;
+}
+
+interface PreparedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly end: number;
+  readonly writes: readonly TargetWrite[];
+  readonly result: BatchResult;
+}
+
 interface TargetRuntime {
   readonly model: ReadModel;
   readonly schema: string;
   readonly documents: Map<string, EntityDocument<unknown>>;
   readonly checkpoints: Map<string, number>;
-  readonly changes: ChangeSet;
+  empty: boolean;
+  /** Keys of documents committed by this processor (meaningful while `empty`). */
+  readonly written: Set<string>;
 }
 
 export class ProjectionProcessor {
@@ -59,11 +81,12 @@ export class ProjectionProcessor {
   readonly #onPoison: (record: LogRecord, error: Error) => void;
   readonly #maxCached: number;
   readonly #typeBySchemaId = new Map<number, string>();
+  #inflight: Promise<void> | null = null;
 
   constructor(options: ProcessorOptions) {
     this.#knex = options.knex;
     this.#codec = options.codec;
-    this.#targets = options.targets.map((t) => ({ model: t.model, schema: t.schema, documents: new Map(), checkpoints: new Map(), changes: new ChangeSet(t.model.tables) }));
+    this.#targets = options.targets.map((t) => ({ model: t.model, schema: t.schema, documents: new Map(), checkpoints: new Map(), empty: t.empty === true, written: new Set<string>() }));
     this.#onPoison = options.onPoison ?? ((record, error) => console.warn(`projection: skipping ${record.topic}/${record.partition}@${record.offset}: ${error.message}`));
     this.#maxCached = options.maxCachedDocuments ?? 300_000;
   }
@@ -77,7 +100,8 @@ export class ProjectionProcessor {
     for (const target of this.#targets) {
       target.documents.clear();
       target.checkpoints.clear();
-      target.changes.clear();
+      target.empty = false;
+      target.written.clear();
     }
   }
 
@@ -112,27 +136,72 @@ export class ProjectionProcessor {
     return offset;
   }
 
+  /** Applies one batch and commits it before resolving. */
   async process(records: readonly LogRecord[]): Promise<BatchResult> {
+    await this.flush();
     try {
-      return await this.#process(records);
+      const prepared = await this.#prepare(records);
+      if (prepared.writes.length > 0) await this.#commit(prepared);
+      return prepared.result;
     } catch (error) {
       this.reset();
       throw error;
     }
   }
 
-  async #process(records: readonly LogRecord[]): Promise<BatchResult> {
-    const empty = { records: 0, applied: 0, duplicates: 0, skippedBelowCheckpoint: records.length, poison: 0 };
-    if (records.length === 0) return { ...empty, skippedBelowCheckpoint: 0 };
+  /**
+   * Like process, but returns once the batch is folded, committing it while the caller reads
+   * and folds the next one (one commit in flight; commits stay in order). `flush` waits for the
+   * last commit; a failed commit is reported by the next call, after which the caches are reset.
+   */
+  async processPipelined(records: readonly LogRecord[]): Promise<BatchResult> {
+    try {
+      const prepared = await this.#prepare(records);
+      await this.flush();
+      if (prepared.writes.length > 0) {
+        const commit = this.#commit(prepared);
+        this.#inflight = commit;
+        commit.catch(() => undefined);
+      }
+      return prepared.result;
+    } catch (error) {
+      await this.#inflight?.catch(() => undefined);
+      this.#inflight = null;
+      this.reset();
+      throw error;
+    }
+  }
+
+  /** Waits for the commit in flight (rethrowing its failure). */
+  async flush(): Promise<void> {
+    const inflight = this.#inflight;
+    if (!inflight) return;
+    try {
+      await inflight;
+    } catch (error) {
+      this.reset();
+      throw error;
+    } finally {
+      if (this.#inflight === inflight) this.#inflight = null;
+    }
+  }
+
+  async #prepare(records: readonly LogRecord[]): Promise<PreparedBatch> {
+    const nothing = { records: 0, applied: 0, duplicates: 0, skippedBelowCheckpoint: records.length, poison: 0 };
+    if (records.length === 0) return { topic: '', partition: 0, end: 0, writes: [], result: { ...nothing, skippedBelowCheckpoint: 0 } };
     const { topic, partition } = records[0];
     const end = records[records.length - 1].offset + 1;
     const active: { target: TargetRuntime; from: number }[] = [];
     for (const target of this.#targets) {
       if (!target.model.topics.includes(topic)) continue;
-      const from = await this.#checkpointOf(target, topic, partition);
+      let from = target.checkpoints.get(`${topic}\u0000${partition}`);
+      if (from === undefined) {
+        await this.flush(); // read committed state only
+        from = await this.#checkpointOf(target, topic, partition);
+      }
       if (from < end) active.push({ target, from });
     }
-    if (active.length === 0) return empty;
+    if (active.length === 0) return { topic, partition, end, writes: [], result: nothing };
     const lowest = Math.min(...active.map((a) => a.from));
     const wanted = new Set<string>();
     for (const { target } of active) for (const type of target.model.eventTypes) wanted.add(type);
@@ -159,40 +228,54 @@ export class ProjectionProcessor {
     }
 
     const outcome: FoldOutcome = { applied: 0, duplicates: 0, ignored: 0 };
-    const dirtyByTarget = new Map<TargetRuntime, Set<string>>();
+    const writes: TargetWrite[] = [];
     for (const { target, from } of active) {
       const logic = target.model;
+      if (target.documents.size > this.#maxCached) {
+        await this.flush();
+        target.documents.clear();
+      }
       const missing = new Set<string>();
       for (let i = 0; i < records.length; i += 1) {
         const event = events[i];
         if (event === null || records[i].offset < from || !logic.eventTypes.has(event.type)) continue;
         const key = logic.keyOf(event);
-        if (key !== null && !target.documents.has(key)) missing.add(key);
+        if (key !== null && !target.documents.has(key) && (!target.empty || target.written.has(key))) missing.add(key);
       }
-      if (missing.size > 0) await this.#loadDocuments(target, [...missing]);
+      if (missing.size > 0) {
+        await this.flush(); // the documents must be the committed ones
+        await this.#loadDocuments(target, [...missing]);
+      }
       const dirty = new Set<string>();
+      const changes = new ChangeSet(target.model.tables);
       for (let i = 0; i < records.length; i += 1) {
         const event = events[i];
         if (event === null || records[i].offset < from) continue;
-        foldEvent(logic, target.documents, dirty, target.changes, event, outcome);
+        foldEvent(logic, target.documents, dirty, changes, event, outcome);
       }
-      dirtyByTarget.set(target, dirty);
+      const documents: { key: string; state: unknown; recent_ids: readonly string[] }[] = [];
+      for (const key of dirty) {
+        const document = target.documents.get(key);
+        if (document) documents.push({ key, state: document.state, recent_ids: document.recentIds });
+      }
+      writes.push({ target, from, documents, changes });
+      // Optimistic: the next batch of this partition starts here; a failed commit resets the caches.
+      target.checkpoints.set(`${topic}\u0000${partition}`, end);
     }
+    return { topic, partition, end, writes, result: { records: considered, applied: outcome.applied, duplicates: outcome.duplicates, skippedBelowCheckpoint: records.length - considered, poison } };
+  }
 
+  async #commit(prepared: PreparedBatch): Promise<void> {
     await this.#knex.transaction(async (trx) => {
-      for (const { target, from } of active) {
-        const dirty = dirtyByTarget.get(target) ?? new Set<string>();
-        await this.#writeDocuments(trx, target, dirty);
-        await writeChanges(trx, target.schema, target.changes);
-        await this.#advance(trx, target, topic, partition, from, end);
+      for (const write of prepared.writes) {
+        await this.#writeDocuments(trx, write.target, write.documents);
+        await writeChanges(trx, write.target.schema, write.changes);
+        await this.#advance(trx, write.target, prepared.topic, prepared.partition, write.from, prepared.end);
       }
     });
-    for (const { target } of active) {
-      target.changes.clear();
-      target.checkpoints.set(`${topic}\u0000${partition}`, end);
-      if (target.documents.size > this.#maxCached) target.documents.clear();
+    for (const write of prepared.writes) {
+      if (write.target.empty) for (const document of write.documents) write.target.written.add(document.key);
     }
-    return { records: considered, applied: outcome.applied, duplicates: outcome.duplicates, skippedBelowCheckpoint: records.length - considered, poison };
   }
 
   async #loadDocuments(target: TargetRuntime, keys: string[]): Promise<void> {
@@ -203,13 +286,8 @@ export class ProjectionProcessor {
     for (const row of rows.rows) target.documents.set(row.key, { state: row.state, recentIds: row.recent_ids });
   }
 
-  async #writeDocuments(trx: Knex.Transaction, target: TargetRuntime, dirty: Set<string>): Promise<void> {
-    if (dirty.size === 0) return;
-    const rows: { key: string; state: unknown; recent_ids: readonly string[] }[] = [];
-    for (const key of dirty) {
-      const document = target.documents.get(key);
-      if (document) rows.push({ key, state: document.state, recent_ids: document.recentIds });
-    }
+  async #writeDocuments(trx: Knex.Transaction, target: TargetRuntime, rows: readonly { key: string; state: unknown; recent_ids: readonly string[] }[]): Promise<void> {
+    if (rows.length === 0) return;
     const table = `${quoteIdent(target.schema)}.entity_state`;
     for (let i = 0; i < rows.length; i += 20_000) {
       await trx.raw(

@@ -67,7 +67,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   for (const model of models) {
     const build = await store.beginBuild(model);
     resumed ||= build.resumed;
-    targets.push({ model, schema: build.schema });
+    targets.push({ model, schema: build.schema, empty: !build.resumed });
   }
   const processor = new ProjectionProcessor({ knex: options.knex, codec: options.codec, targets });
   const topics = [...new Set(models.flatMap((m) => m.topics))];
@@ -113,14 +113,16 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
         next.catch(() => undefined);
         if (options.signal?.aborted) {
           await batches.return?.();
+          await processor.flush();
           throw new RebuildAbortedError('rebuild interrupted; run it again to resume');
         }
-        await processor.process(current.value);
+        await processor.processPipelined(current.value);
         processed += current.value.length;
         passProcessed += current.value.length;
         report(phase, total, passProcessed);
       }
     }
+    await processor.flush();
     report(phase, total, passProcessed, true);
     if (passProcessed <= caughtUpWithin) break;
   }

@@ -19,6 +19,7 @@ export class LocalIntervals {
   readonly timeZone: string;
   readonly #format: Intl.DateTimeFormat;
   readonly #offsets = new Map<number, number>();
+  readonly #intervals = new Map<number, IntervalOf>();
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
@@ -41,6 +42,16 @@ export class LocalIntervals {
   }
 
   of(at: number): IntervalOf {
+    const quarter = Math.floor(at / INTERVAL_MS);
+    const known = this.#intervals.get(quarter);
+    if (known) return known;
+    const interval = this.#compute(at);
+    if (this.#intervals.size > 100_000) this.#intervals.clear();
+    this.#intervals.set(quarter, interval);
+    return interval;
+  }
+
+  #compute(at: number): IntervalOf {
     const offset = this.offsetAt(at);
     const local = at + offset;
     const localStart = Math.floor(local / INTERVAL_MS) * INTERVAL_MS;
