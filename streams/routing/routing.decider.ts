@@ -156,6 +156,8 @@ interface SubQueue {
   readonly skills: readonly SkillRequirement[];
   readonly calls: IndexedHeap<Call>;
   readonly routable: Record<CohortName, Map<string, Agent>>;
+  /** Logged-in agents with the skills, routable or not (for the WAIT reason). */
+  qualified: number;
 }
 
 type TimerKind = 'ring' | 'overflow' | 'relationship' | 'policy';
@@ -547,8 +549,9 @@ function subQueueFor(state: RoutingState, queueId: string, skills: readonly Skil
   const key = `${queueId}|${skillsKey(skills)}`;
   let sub = state.subQueues.get(key);
   if (!sub) {
-    sub = { key, queueId, skills, calls: new IndexedHeap<Call>(callBefore), routable: { CURRENT: new Map(), CANDIDATE: new Map() } };
+    sub = { key, queueId, skills, calls: new IndexedHeap<Call>(callBefore), routable: { CURRENT: new Map(), CANDIDATE: new Map() }, qualified: 0 };
     state.subQueues.set(key, sub);
+    for (const agent of state.agents.values()) if (qualifies(agent, skills)) sub.qualified++;
     const agents = [...state.agents.values()].filter((a) => routable(a) && qualifies(a, skills)).sort((a, b) => a.availableSeq - b.availableSeq);
     for (const agent of agents) {
       sub.routable[agent.cohort].set(agent.id, agent);
@@ -626,6 +629,7 @@ function agentLoggedIn(state: RoutingState, data: AgentLoggedInData, out: Out): 
     indexedIn: [],
   };
   state.agents.set(agent.id, agent);
+  countQualified(state, agent, 1);
 }
 
 function agentLoggedOut(state: RoutingState, data: AgentLoggedOutData, out: Out): void {
@@ -633,6 +637,7 @@ function agentLoggedOut(state: RoutingState, data: AgentLoggedOutData, out: Out)
   if (!agent) return;
   unindexAgent(agent);
   state.agents.delete(agent.id);
+  countQualified(state, agent, -1);
   if (agent.offer) withdraw(state, agent, 'AGENT_LOGGED_OUT', out);
   // VIPs waiting for this relationship agent stop waiting: the agent is gone.
   const waits = state.relationshipWaits.get(agent.id);
@@ -672,7 +677,9 @@ function agentStateChanged(state: RoutingState, data: AgentStateChangedData, out
 function agentSkillsChanged(state: RoutingState, data: AgentSkillsChangedData, out: Out): void {
   const agent = state.agents.get(data.agentId);
   if (!agent) return;
+  countQualified(state, agent, -1);
   agent.skills = new Map(data.skills.map((s) => [s.skill, s.proficiency]));
+  countQualified(state, agent, 1);
   if (!routable(agent)) return;
   unindexAgent(agent);
   indexAgent(state, agent); // keeps its place in the idle order (availableSeq unchanged)
@@ -1068,7 +1075,7 @@ function matchCall(state: RoutingState, call: Call, why: string | null, out: Out
   const considered = current.considered + (candidate?.considered ?? 0);
   if (chosen.best.length === 0) {
     if (why === null) return;
-    const eligible = countQualified(state, sub);
+    const eligible = sub.qualified;
     decided(state, call, {
       outcome: 'WAIT',
       reason: `no available agent with ${describeSkills(call.requiredSkills)} in ${call.queueId} (${eligible} logged-in agents qualify, none free); position ${positionOf(call)}`,
@@ -1084,11 +1091,9 @@ function matchCall(state: RoutingState, call: Call, why: string | null, out: Out
   if (strategyName === 'round-robin') state.roundRobin.set(call.queueId, winner.agent.id);
 }
 
-/** How many logged-in agents have the skills (the WAIT reason); bounded by the agents of the site. */
-function countQualified(state: RoutingState, sub: SubQueue): number {
-  let count = 0;
-  for (const agent of state.agents.values()) if (qualifies(agent, sub.skills)) count++;
-  return count;
+/** Keeps each sub-queue's count of qualified logged-in agents as an agent arrives (+1), leaves (−1) or changes skills. */
+function countQualified(state: RoutingState, agent: Agent, delta: 1 | -1): void {
+  for (const sub of state.subQueues.values()) if (qualifies(agent, sub.skills)) sub.qualified += delta;
 }
 
 function positionOf(call: Call): number {

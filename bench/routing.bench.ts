@@ -1,0 +1,248 @@
+// npm run bench:routing — the routing figures of docs/BENCHMARKS.md, as JSON lines:
+//   routing.compute      decide() time per input at 10,000 waiting calls and 5,000 agents (p50/p99/max, throughput)
+//   routing.state        memory of that state (heap after GC), snapshot size and restore time
+//   routing.e2e.kafka    queued→offered latency through the Kafka adapter: sequencer + routing in a
+//                        child process, 5,000 simulated agents, 10,000 calls in the system at once
+// Options (environment): ROUTING_BENCH_SKIP_KAFKA=1 skips the end-to-end part; LEDGER_KAFKA_BROKERS,
+// LEDGER_REGISTRY_URL, LEDGER_TEST_DATABASE_URL as for the tests.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { openLog } from '../log/open-log.ts';
+import type { AppendRecord, LedgerLog } from '../log/port.ts';
+import { readConfig } from '../platform/config.ts';
+import { catalogue } from '../schemas/catalogue.ts';
+import { EventCodec, type EncodableEvent } from '../schemas/codec/event-codec.ts';
+import type { LedgerEventMap } from '../schemas/generated/events.ts';
+import { ConfluentSchemaRegistry } from '../schemas/registry/confluent-registry.ts';
+import { decide, fromSnapshot, initialState, routingComponent, routingStats, toSnapshot, type RoutingInput, type RoutingSnapshot } from '../streams/routing/routing.decider.ts';
+import type { RoutingPolicyDocument } from '../streams/routing/routing-policy.ts';
+import { routingTopics } from '../streams/routing/routing-service.ts';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const emit = (line: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify({ ...line, at: new Date().toISOString() })}\n`);
+const t0 = Date.UTC(2026, 0, 5, 0, 0, 0);
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const skills = Array.from({ length: 10 }, (_, i) => `skill-${i}`);
+const policy: RoutingPolicyDocument = {
+  defaultStrategy: 'longest-idle',
+  ringTimeoutSeconds: 20,
+  vip: { relationshipAgentWaitSeconds: 20, queueId: 'vip' },
+  queues: [
+    ...skills.map((skill, i) => ({
+      id: `q${i}`, requiredSkills: [{ skill, minProficiency: 3 }], strategy: (['longest-idle', 'fewest-calls', 'skill-weighted', 'least-occupied', 'round-robin'] as const)[i % 5],
+      overflow: [{ afterSeconds: 600, queueId: 'general' }],
+    })),
+    { id: 'general', requiredSkills: [] },
+    { id: 'vip', requiredSkills: [{ skill: 'wealth', minProficiency: 5 }] },
+  ],
+};
+
+let eventCounter = 0;
+function event<T extends keyof LedgerEventMap>(type: T, ms: number, data: LedgerEventMap[T], interactionId: string | null = null): EncodableEvent & { type: T; data: LedgerEventMap[T] } {
+  const eventId = `00000000-0000-4000-8000-${(++eventCounter).toString(16).padStart(12, '0')}`;
+  return { type, metadata: { eventId, eventType: type, occurredAt: ms, recordedAt: ms, sourceSystem: 'simulator', interactionId, correlationId: null, causationId: null, producer: { component: 'simulator', version: '1' }, dataSubject: null }, data };
+}
+const agentSkills = (random: () => number) => [
+  ...[0, 1, 2].map(() => ({ skill: skills[Math.floor(random() * skills.length)], proficiency: 1 + Math.floor(random() * 10) })),
+  ...(random() < 0.5 ? [{ skill: 'cantonese', proficiency: 5 }] : []),
+  ...(random() < 0.05 ? [{ skill: 'wealth', proficiency: 8 }] : []),
+];
+const queued = (interactionId: string, ms: number, random: () => number) => event('QueueEntered', ms, {
+  visitId: `${interactionId}-v1`, queueId: `q${Math.floor(random() * skills.length)}`, tier: random() < 0.1 ? 'PRIORITY' : 'STANDARD', priority: 0,
+  requiredSkills: random() < 0.3 ? [{ skill: 'cantonese', minProficiency: 3 }] : [], position: 1, expectedWaitMs: null, intent: null,
+}, interactionId);
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function benchCompute(): void {
+  const random = prng(7);
+  gc?.();
+  const baseline = process.memoryUsage().heapUsed;
+  const state = initialState();
+  const feed = (input: EncodableEvent) => decide(input as RoutingInput, state);
+  feed(event('RoutingPolicyPublished', t0, { policyId: 'routing', version: 1, document: JSON.stringify(policy), documentSha256: 'x', publishedBy: 'bench', effectiveFrom: t0, changeNote: null }));
+  const agents = Array.from({ length: 5000 }, (_, i) => `agent-${i}`);
+  for (const agentId of agents) {
+    feed(event('AgentLoggedIn', t0, { agentId, skills: agentSkills(random), teams: [], site: 'sh', cohort: null, station: null, supervisorId: null }));
+    feed(event('AgentStateChanged', t0, { agentId, state: 'BUSY', previousState: null, reasonCode: null, interactionId: null }));
+  }
+  let calls = 0;
+  // 10,000 calls arrived over the last 1,000 s and wait (every agent is busy).
+  for (; calls < 10_000; calls++) feed(queued(`call-${calls}`, t0 + calls * 100, random));
+  let now = t0 + 1_000_000;
+  const built = routingStats(state);
+  gc?.();
+  const heapMB = (process.memoryUsage().heapUsed - baseline) / 1024 / 1024;
+  const snapshotStart = performance.now();
+  const snapshotJson = JSON.stringify(toSnapshot(state));
+  const snapshotMs = performance.now() - snapshotStart;
+  const restoreStart = performance.now();
+  fromSnapshot(JSON.parse(snapshotJson) as RoutingSnapshot);
+  const restoreMs = performance.now() - restoreStart;
+  emit({ bench: 'routing.state', waitingCalls: built.waitingCalls, agents: built.agents, subQueues: built.subQueues, heapMB: Math.round(heapMB * 10) / 10, snapshotMB: Math.round((snapshotJson.length / 1024 / 1024) * 10) / 10, snapshotMs: Math.round(snapshotMs), restoreMs: Math.round(restoreMs) });
+
+  // Steady state: a call arrives, an agent frees up and takes the best call it qualifies for, answers, goes busy; time ticks.
+  const timings: number[] = [];
+  const byInput: Record<string, number[]> = {};
+  let decisions = 0;
+  const timed = (input: EncodableEvent): ReturnType<typeof decide> => {
+    const start = process.hrtime.bigint();
+    const out = decide(input as RoutingInput, state);
+    const us = Number(process.hrtime.bigint() - start) / 1000;
+    timings.push(us);
+    (byInput[`${input.type}→${out.length === 0 ? 'nothing' : out.some((d) => d.type === 'InteractionOffered') ? 'offer' : out.some((d) => d.data && 'outcome' in d.data && d.data.outcome === 'OVERFLOW') ? 'overflow' : 'wait'}`] ??= []).push(us);
+    decisions += out.length;
+    return out;
+  };
+  const iterations = 20_000;
+  const started = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    now += 20;
+    timed(queued(`call-${calls++}`, now, random));
+    const agentId = agents[Math.floor(random() * agents.length)];
+    const out = timed(event('AgentStateChanged', now, { agentId, state: 'AVAILABLE', previousState: null, reasonCode: null, interactionId: null }));
+    const offer = out.find((d) => d.type === 'InteractionOffered');
+    if (offer && offer.type === 'InteractionOffered') {
+      timed(event('InteractionAnswered', now, { agentId, offerId: offer.data.offerId, queueId: offer.data.queueId, queueWaitMs: null, ringMs: 0 }, offer.interactionId));
+    }
+    timed(event('AgentStateChanged', now, { agentId, state: 'BUSY', previousState: null, reasonCode: null, interactionId: offer?.interactionId ?? null }));
+    if (i % 50 === 0) timed(event('RoutingClockTicked', now, { site: 'sh', now, sequence: i }));
+  }
+  const elapsedS = (performance.now() - started) / 1000;
+  const sorted = [...timings].sort((a, b) => a - b);
+  const after = routingStats(state);
+  emit({
+    bench: 'routing.compute', waitingCallsAtEnd: after.waitingCalls, agents: after.agents, inputs: timings.length, decisions,
+    p50Us: Math.round(percentile(sorted, 50) * 10) / 10, p99Us: Math.round(percentile(sorted, 99) * 10) / 10, p999Us: Math.round(percentile(sorted, 99.9) * 10) / 10, maxUs: Math.round(sorted[sorted.length - 1]),
+    inputsPerSecond: Math.round(timings.length / (timings.reduce((a, b) => a + b, 0) / 1e6)), wallInputsPerSecond: Math.round(timings.length / elapsedS),
+    byInput: Object.fromEntries(Object.entries(byInput).map(([kind, values]) => {
+      values.sort((a, b) => a - b);
+      return [kind, { n: values.length, p50Us: Math.round(percentile(values, 50) * 10) / 10, p99Us: Math.round(percentile(values, 99) * 10) / 10 }];
+    })),
+    loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
+  });
+}
+
+async function benchKafka(): Promise<void> {
+  const databaseUrl = process.env.LEDGER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `routing_bench_${randomBytes(4).toString('hex')}`;
+  const namespace = `bench-${randomBytes(4).toString('hex')}.`;
+  const topic = (name: string): string => `${namespace}${name}`;
+  const env = { LEDGER_LOG: 'kafka', LEDGER_DATABASE_URL: databaseUrl, LEDGER_DB_SCHEMA: schema, LEDGER_LOG_LEVEL: 'error', ROUTING_NAMESPACE: namespace, ROUTING_SITES: 'sh', ROUTING_SESSION_TIMEOUT_MS: '10000', ROUTING_SNAPSHOT_EVERY: '50000' };
+  const config = readConfig({ ...process.env, ...env });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  await pool.query(`create schema if not exists "${schema}"`);
+  const log: LedgerLog = await openLog(config, { kafka: { connectDeadlineMs: 15_000 } });
+  const codec = new EventCodec({ catalogue: catalogue(), registry: new ConfluentSchemaRegistry(config.registryUrl) });
+  await codec.registerAll();
+  await log.createTopics(routingTopics(topic, 3));
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../streams/routing/routing-processor-child.ts', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });
+    child.once('exit', (code) => reject(new Error(`routing child exited ${code}`)));
+  });
+
+  const appendedAt = new Map<string, number>();
+  const append = async (events: readonly EncodableEvent[]): Promise<void> => {
+    const records: AppendRecord[] = [];
+    for (const e of events) records.push({ topic: topic(codec.catalogue.get(e.type).topic), key: codec.keyOf(e), value: await codec.encode(e), timestamp: e.metadata.occurredAt });
+    const at = performance.now();
+    for (const e of events) appendedAt.set(e.metadata.eventId, at);
+    await log.append(records);
+  };
+
+  // Simulated agents: answer each offer at once, talk for a while, become available again.
+  const latencies: number[] = [];
+  const talkMs = 3000;
+  let offers = 0;
+  let answered = 0;
+  const pending: EncodableEvent[] = [];
+  const observer = await log.subscribe({
+    group: topic('bench.observer'),
+    topics: [topic('ledger.interactions')],
+    handler: async (batch) => {
+      const seenAt = performance.now();
+      for (const record of batch.records) {
+        const decoded = await codec.decode(record.value);
+        if (decoded.type !== 'InteractionOffered' || decoded.metadata.producer.component !== routingComponent) continue;
+        offers++;
+        const cause = appendedAt.get(decoded.metadata.causationId ?? '');
+        if (cause !== undefined) latencies.push(seenAt - cause);
+        const data = decoded.data as LedgerEventMap['InteractionOffered'];
+        const now = t0 + Math.round(performance.now());
+        pending.push(
+          event('InteractionAnswered', now, { agentId: data.agentId, offerId: data.offerId, queueId: data.queueId, queueWaitMs: null, ringMs: 0 }, decoded.metadata.interactionId),
+          event('AgentStateChanged', now, { agentId: data.agentId, state: 'BUSY', previousState: null, reasonCode: null, interactionId: decoded.metadata.interactionId }),
+        );
+        answered++;
+        setTimeout(() => pending.push(
+          event('InteractionEnded', t0 + Math.round(performance.now()), { endedBy: 'CUSTOMER', durationMs: talkMs, agentId: data.agentId, releaseCause: null }, decoded.metadata.interactionId),
+          event('AgentStateChanged', t0 + Math.round(performance.now()), { agentId: data.agentId, state: 'AVAILABLE', previousState: null, reasonCode: null, interactionId: null }),
+        ), talkMs).unref();
+      }
+    },
+  });
+  const flusher = setInterval(() => {
+    if (pending.length === 0) return;
+    void append(pending.splice(0)).catch((error: unknown) => process.stderr.write(`append failed: ${String(error)}\n`));
+  }, 5);
+
+  const random = prng(11);
+  const start = t0 + Math.round(performance.now());
+  await append([event('RoutingPolicyPublished', start, { policyId: 'routing', version: 1, document: JSON.stringify(policy), documentSha256: 'x', publishedBy: 'bench', effectiveFrom: t0, changeNote: null })]);
+  const agents = Array.from({ length: 5000 }, (_, i) => `agent-${i}`);
+  for (let i = 0; i < agents.length; i += 500) {
+    await append(agents.slice(i, i + 500).flatMap((agentId) => [
+      event('AgentLoggedIn', start, { agentId, skills: agentSkills(random), teams: [], site: 'sh', cohort: null, station: null, supervisorId: null }),
+      event('AgentStateChanged', start, { agentId, state: 'AVAILABLE', previousState: null, reasonCode: null, interactionId: null }),
+    ]));
+  }
+  // 10,000 calls arrive in 10 s (1,000/s), on top of which agents free up and take the waiting ones.
+  const totalCalls = 10_000;
+  const began = performance.now();
+  for (let c = 0; c < totalCalls; c += 50) {
+    const now = t0 + Math.round(performance.now());
+    await append(Array.from({ length: 50 }, (_, k) => {
+      const id = `call-${c + k}`;
+      return [event('InteractionStarted', now, { interactionId: id, channel: 'VOICE', direction: 'INBOUND', callerNumber: null, dialledNumber: '95555', site: 'sh', previousInteractionId: null, campaignId: null, contactId: null, externalCallId: null }, id), queued(id, now, random)];
+    }).flat());
+    const due = began + ((c + 50) / totalCalls) * 10_000;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  const deadline = performance.now() + 120_000;
+  while (offers < totalCalls * 0.95 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+  clearInterval(flusher);
+  await observer.stop();
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  await log.close();
+  await pool.query(`drop schema if exists "${schema}" cascade`);
+  await pool.end();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  emit({
+    bench: 'routing.e2e.kafka', calls: totalCalls, agents: agents.length, offers, answered, measured: sorted.length,
+    p50Ms: Math.round(percentile(sorted, 50) * 10) / 10, p95Ms: Math.round(percentile(sorted, 95) * 10) / 10, p99Ms: Math.round(percentile(sorted, 99) * 10) / 10, maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
+    note: 'latency = offer consumed from ledger.interactions − append of the input that caused it (QueueEntered or AgentStateChanged AVAILABLE), through sequencer + routing',
+  });
+}
+
+if (!gc) process.stderr.write('note: run with --expose-gc (npm run bench:routing does) for the memory figure\n');
+benchCompute();
+if (process.env.ROUTING_BENCH_SKIP_KAFKA !== '1') await benchKafka();
