@@ -10,6 +10,10 @@ export interface Decision<T extends keyof LedgerEventMap = keyof LedgerEventMap>
   readonly occurredAt: number;
   readonly interactionId: string | null;
   readonly data: LedgerEventMap[T];
+  /** Whose personal fields the decision carries (they are encrypted with that subject's key). Default none. */
+  readonly dataSubject?: string | null;
+  /** producer.component of this decision when one processor runs several deciders. Default: the definition's. */
+  readonly component?: string;
 }
 
 /** A record passed on as it is (same bytes), e.g. the routing sequencer re-keying inputs by site. */

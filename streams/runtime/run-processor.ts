@@ -33,6 +33,8 @@ export interface RunProcessorOptions<State, Input> {
   /** Told about each batch of decisions staged (for metrics and latency measurements). */
   readonly onOutputs?: (records: readonly AppendRecord[], input: LogRecord) => void;
   readonly onDeadLetter?: (record: LogRecord, reason: string) => void;
+  /** Applied to each decoded input before the decider sees it (e.g. revealing personal fields for an authorised reader). */
+  readonly reveal?: (event: DecodedEvent) => Promise<DecodedEvent>;
   /** Maps the ledger's topic names, and the processor's group name, to the ones used (e.g. a per-test namespace). Default: as they are. */
   readonly topicName?: (topic: string) => string;
 }
@@ -77,8 +79,8 @@ export function decisionEvent(component: string, version: string, input: InputEv
       interactionId: decision.interactionId,
       correlationId: decision.interactionId !== null && decision.interactionId === input.metadata.interactionId ? input.metadata.correlationId : null,
       causationId: input.metadata.eventId,
-      producer: { component, version },
-      dataSubject: null,
+      producer: { component: decision.component ?? component, version },
+      dataSubject: decision.dataSubject ?? null,
     },
     data: decision.data,
   };
@@ -139,6 +141,10 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
   const partitions = new Map<string, PartitionState<State>>();
   const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, replayed: 0, restores: 0, snapshotsWritten: 0 };
   const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+  const decodeInput = async (value: Buffer): Promise<DecodedEvent> => {
+    const event = await codec.decode(value);
+    return options.reveal ? options.reveal(event) : event;
+  };
 
   const apply = (partition: PartitionState<State>, event: DecodedEvent, record: LogRecord): readonly ProcessorOutput[] => {
     const input = definition.accept(event);
@@ -161,7 +167,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
         for (const record of records) {
           let event: DecodedEvent;
           try {
-            event = await codec.decode(record.value);
+            event = await decodeInput(record.value);
           } catch {
             restored.nextOffset = record.offset + 1; // it went to the dead-letter topic then
             continue;
@@ -223,7 +229,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
       for (const record of batch.records) {
         let event: DecodedEvent;
         try {
-          event = await codec.decode(record.value);
+          event = await decodeInput(record.value);
         } catch (error) {
           if (isRetriableDecode(error)) throw error; // e.g. the registry is unreachable
           partition.nextOffset = record.offset + 1;
