@@ -4,6 +4,7 @@ import type { Ledger } from '../platform/open-ledger.ts';
 import type { Logger } from '../platform/logger.ts';
 import { apiComponent } from '../api/component.ts';
 import { projectionsComponent } from '../projections/component.ts';
+import { callProcessorComponent } from '../streams/risk/component.ts';
 
 export interface RunningComponent {
   readonly name: string;
@@ -15,4 +16,4 @@ export interface Component {
   start(ledger: Ledger, logger: Logger): Promise<RunningComponent>;
 }
 
-export const components: readonly Component[] = [projectionsComponent, apiComponent];
+export const components: readonly Component[] = [projectionsComponent, callProcessorComponent, apiComponent];
