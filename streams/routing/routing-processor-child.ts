@@ -42,6 +42,10 @@ const service = await startRoutingService({
   topicName: (topic) => `${namespace}${topic}`,
   snapshotEvery: Number(env.ROUTING_SNAPSHOT_EVERY ?? '10000'),
   maxBatchSize: 50,
+  onDecisions: env.ROUTING_DEBUG_SIZES ? (records, input) => {
+    const bytes = records.reduce((sum, r) => sum + r.value.length, 0);
+    if (bytes > 20_000 || records.length > 20) process.stderr.write(`large output: ${records.length} records, ${bytes} bytes, from ${input.topic}/${input.partition}/${input.offset}\n`);
+  } : undefined,
   wrapRouting: (definition) => ({
     ...definition,
     decide(input, state, source) {
