@@ -5,6 +5,7 @@ import { createTopics, describeTopic, eraseSubject } from './commands/ledger-adm
 import { copyLogCommand } from './commands/copy-log.ts';
 import { importCdrCommand, importQueueLogCommand } from './commands/import.ts';
 import { dropVersionCommand, rebuildCommand, versionsCommand } from './commands/projections.ts';
+import { redriveCommand } from './commands/redrive.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
 
@@ -36,6 +37,18 @@ const projections = program.command('projections').description('read models: reb
 projections.command('rebuild <name>').description("replay the log from offset zero into a fresh version of a read model (or 'all') and swap it in atomically").action(rebuildCommand);
 projections.command('versions [name]').description('versions of the read models: current, building, retired').action(versionsCommand);
 projections.command('drop <name> <version>').description('drop a retired version of a read model').action(dropVersionCommand);
+
+program
+  .command('redrive')
+  .description('copy a range of a topic into a target topic (keys, headers, per-key order kept); counts first')
+  .requiredOption('--topic <topic>', 'source topic')
+  .requiredOption('--to <topic>', 'target topic')
+  .option('--from-offset <n>', 'first offset, per partition (inclusive)')
+  .option('--to-offset <n>', 'end offset, per partition (exclusive; default the end)')
+  .option('--from-time <iso>', 'first record time (inclusive)')
+  .option('--to-time <iso>', 'end record time (exclusive; default the end)')
+  .option('--dry-run', 'only count the records in the range')
+  .action(redriveCommand);
 
 const imports = program.command('import').description('import legacy records as events with source legacy:<name> (resumable; re-importing adds nothing; docs/migration.md)');
 imports

@@ -2,7 +2,7 @@
 // legacy event, the data subject of a legacy caller, and caller-number normalisation. No I/O,
 // no clock: the same input gives the same events, byte for byte (recordedAt aside, which the
 // appending adapter stamps).
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { uuidV5 } from '../../streams/runtime/uuid-v5.ts';
 import type { AnyLedgerEvent, LedgerEventMap, LedgerEventType } from '../../schemas/generated/events.ts';
 
@@ -13,7 +13,8 @@ const namespaceBytes = Buffer.from(legacyNamespace.replace(/-/g, ''), 'hex');
 
 /** A deterministic id (UUIDv5 in the legacy namespace): the same source and name give the same id on every import. */
 export function legacyId(source: string, name: string): string {
-  const hash = createHash('sha1').update(namespaceBytes).update(`${source}\n${name}`, 'utf8').digest();
+  // One-shot hashing (no Hash object per id): the same bytes as update(namespace).update(name).
+  const hash = oneShotHash('sha1', Buffer.concat([namespaceBytes, Buffer.from(`${source}\n${name}`, 'utf8')]), 'buffer');
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.toString('hex', 0, 16);

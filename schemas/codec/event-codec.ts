@@ -118,6 +118,11 @@ export class EventCodec {
     return definition;
   }
 
+  /** Before encoding a batch: loads (or creates) the data keys of its subjects in bulk. */
+  async prefetchSubjects(subjects: readonly string[]): Promise<void> {
+    await this.personalData?.prefetch(subjects);
+  }
+
   /** Validates, encrypts personal fields, and frames: bytes ready for the log. */
   async encode(event: EncodableEvent): Promise<Buffer> {
     const definition = this.definitionOf(event);

@@ -10,6 +10,11 @@ export interface DataKeyStore {
   existingKey(subject: string): Promise<Buffer | undefined>;
   /** Deletes the subject's key for good. */
   shred(subject: string): Promise<void>;
+  /**
+   * Optional: makes keyFor of these subjects answer from memory for a while (creating missing
+   * keys in one round trip); bulk writers (importers) call it once per batch.
+   */
+  prefetch?(subjects: readonly string[]): Promise<void>;
 }
 
 export class ShreddedSubjectError extends Error {

@@ -78,6 +78,11 @@ export class PersonalDataProtector {
     this.keys = keys;
   }
 
+  /** Warms the key store for a batch of data subjects (one round trip instead of one per subject). */
+  async prefetch(subjects: readonly string[]): Promise<void> {
+    if (subjects.length > 0) await this.keys.prefetch?.(subjects);
+  }
+
   /** Encrypts every personal field; refuses personal data without a data subject. */
   async protect<E extends EventLike>(definition: EventTypeDefinition, event: E): Promise<E> {
     const paths = definition.piiPaths.filter((path) => valuesAt(event, path).some((v) => !isEncrypted(v)));

@@ -15,13 +15,15 @@ export class PostgresDataKeyStore implements DataKeyStore {
   private readonly master: MasterKey;
   private readonly table: string;
   private readonly cacheMs: number;
+  private readonly cacheSize: number;
   private readonly cache = new Map<string, CachedKey>();
 
-  constructor(options: { pool: pg.Pool; masterKey: MasterKey; schema: string; cacheMs?: number }) {
+  constructor(options: { pool: pg.Pool; masterKey: MasterKey; schema: string; cacheMs?: number; cacheSize?: number }) {
     this.pool = options.pool;
     this.master = options.masterKey;
     this.table = `"${options.schema.replace(/"/g, '""')}".pii_data_keys`;
     this.cacheMs = options.cacheMs ?? 30_000;
+    this.cacheSize = options.cacheSize ?? 100_000;
   }
 
   async migrate(): Promise<void> {
@@ -55,7 +57,32 @@ export class PostgresDataKeyStore implements DataKeyStore {
        ON CONFLICT (subject) DO UPDATE SET wrapped_key = NULL, shredded_at = now()`,
       [subject],
     );
-    this.cache.set(subject, { key: undefined, until: Date.now() + this.cacheMs });
+    this.remember(subject, undefined);
+  }
+
+  /** Creates the subjects' missing keys and loads all of them into the cache: two round trips. */
+  async prefetch(subjects: readonly string[]): Promise<void> {
+    const now = Date.now();
+    const wanted = [...new Set(subjects)].filter((subject) => !((this.cache.get(subject)?.until ?? 0) > now + this.cacheMs / 2));
+    if (wanted.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO ${this.table} (subject, wrapped_key) SELECT s, w FROM unnest($1::text[], $2::bytea[]) AS t(s, w) ON CONFLICT (subject) DO NOTHING`,
+      [wanted, wanted.map((subject) => this.master.wrap(randomBytes(32), subject))],
+    );
+    const { rows } = await this.pool.query<{ subject: string; wrapped_key: Buffer | null }>(
+      `SELECT subject, wrapped_key FROM ${this.table} WHERE subject = ANY($1::text[])`, [wanted],
+    );
+    for (const row of rows) this.remember(row.subject, row.wrapped_key ? this.master.unwrap(row.wrapped_key, row.subject) : undefined);
+  }
+
+  /** Caches a key; the cache is bounded (oldest entries go first) so millions of subjects keep memory flat. */
+  private remember(subject: string, key: Buffer | undefined): void {
+    this.cache.delete(subject);
+    this.cache.set(subject, { key, until: Date.now() + this.cacheMs });
+    if (this.cache.size > this.cacheSize) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
   }
 
   private fromCache(subject: string): Buffer | undefined {
@@ -68,7 +95,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
     const { rows } = await this.pool.query<{ wrapped_key: Buffer | null }>(`SELECT wrapped_key FROM ${this.table} WHERE subject = $1`, [subject]);
     const wrapped = rows[0]?.wrapped_key ?? null;
     const key = wrapped ? this.master.unwrap(wrapped, subject) : undefined;
-    this.cache.set(subject, { key, until: Date.now() + this.cacheMs });
+    this.remember(subject, key);
     return key;
   }
 }

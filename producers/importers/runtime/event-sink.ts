@@ -27,6 +27,10 @@ export function logSink(options: LogSinkOptions): EventSink {
   return {
     async prepare(events) {
       const recordedAt = now();
+      // One bulk key load per batch instead of a round trip per data subject whose cached key expired.
+      const subjects = new Set<string>();
+      for (const event of events) if (event.metadata.dataSubject) subjects.add(event.metadata.dataSubject);
+      await options.codec.prefetchSubjects([...subjects]);
       const records: AppendRecord[] = [];
       for (const event of events) {
         const record = await toAppendRecord(options.codec, { ...event, metadata: { ...event.metadata, recordedAt } });
