@@ -109,7 +109,8 @@ export class KafkaLog implements LedgerLog {
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: spec.replicationFactor ?? this.#options.replicationFactor,
-        configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+        // The log is the source of truth: nothing expires unless a topic's spec says so.
+        configEntries: Object.entries({ 'retention.ms': '-1', ...spec.config }).map(([name, value]) => ({ name, value })),
       })),
     }); // resolves false (no error) for topics that already exist
     for (const spec of specs) this.#partitions.forget(spec.topic);

@@ -43,6 +43,13 @@ export async function planRanges(admin: Admin, options: ReadRangeOptions): Promi
     .filter((range) => range.start < range.end);
 }
 
+const stallCheckMs = 5_000;
+
+async function logStart(admin: Admin, topic: string, partition: number): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return Number(offsets.find((p) => p.partition === partition)?.low ?? 0);
+}
+
 export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, options: ReadRangeOptions): AsyncIterable<readonly LogRecord[]> {
   const ranges = await planRanges(admin, options);
   if (ranges.length === 0) return;
@@ -113,8 +120,14 @@ export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, o
     for (;;) {
       const slot = slots.shift();
       if (slot === undefined) {
-        await new Promise<void>((resolve) => { wakeReader = resolve; });
+        const woken = await new Promise<boolean>((resolve) => {
+          wakeReader = () => resolve(true);
+          setTimeout(() => resolve(false), stallCheckMs).unref();
+        });
         wakeReader = undefined;
+        // Nothing for a while: records below the end may have been deleted (retention) since
+        // the read began, and an empty partition yields no batch to tell us. Move to the log start.
+        if (!woken && current < ranges.length) await advance(await logStart(admin, topic, ranges[current].partition));
         continue;
       }
       if ('error' in slot) throw slot.error;
