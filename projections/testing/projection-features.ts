@@ -144,6 +144,28 @@ export function defineProjectionFeatures(kind: LogKind): void {
       });
     });
 
+    describe('when a rebuild swaps in a new version under a running live projection', () => {
+      it('the live projection moves to the new version and fills the gap from its checkpoint', async () => {
+        const day = generateDay({ calls: 200, agents: 4, seed: 5 });
+        const third = Math.floor(day.events.length / 3);
+        await ledger.append(day.events.slice(0, third));
+        const live = await startProjections({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, group: `swap-${ledger.names.prefix}` });
+        try {
+          await waitFor('live to catch up', () => projectionsCaughtUp(ledger));
+          await ledger.append(day.events.slice(third, 2 * third));
+          const swapped = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
+          expect([...swapped.versions.values()]).to.deep.equal([2, 2]);
+          await ledger.append(day.events.slice(2 * third));
+          await waitFor('live to catch up on the new version', () => projectionsCaughtUp(ledger));
+        } finally {
+          await live.stop();
+        }
+        const afterSwap = await dumpCurrent(ledger);
+        await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
+        expect(afterSwap).to.deep.equal(await dumpCurrent(ledger));
+      });
+    });
+
     describe('when the projection process is killed (SIGKILL) mid-batch and restarted', () => {
       it('ends with table contents identical to a projection that never stopped', async () => {
         const names = ledger.names;
