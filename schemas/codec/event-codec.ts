@@ -153,10 +153,12 @@ export class EventCodec {
     const id = schemaIdOf(bytes);
     const reader = this.readers.get(id);
     if (!reader) throw new WireFormatError(`schema id ${id} is not known yet (use decode)`);
-    const body = bytes.subarray(HEADER_LENGTH);
+    // Decode in place after the header (no slice per event); the body must be consumed exactly.
     let value: { metadata: Envelope; data: object };
     try {
-      value = reader.definition.avroType.fromBuffer(body, reader.resolver) as typeof value;
+      const decoded = reader.definition.avroType.decode(bytes, HEADER_LENGTH, reader.resolver) as { value: typeof value; offset: number };
+      if (decoded.offset !== bytes.length) throw new Error(decoded.offset < 0 ? 'truncated body' : `${bytes.length - decoded.offset} trailing bytes`);
+      value = decoded.value;
     } catch (error) {
       throw new WireFormatError(`cannot decode ${reader.definition.type} (schema id ${id}): ${(error as Error).message}`);
     }
