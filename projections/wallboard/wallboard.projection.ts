@@ -71,7 +71,7 @@ export interface WallboardState {
 }
 
 export const wallboardEventTypes: ReadonlySet<string> = new Set([
-  'InteractionStarted', 'CustomerIdentified', 'IvrExited', 'QueueEntered', 'OfferTimedOut', 'OfferDeclined', 'InteractionAnswered',
+  'CustomerIdentified', 'IvrExited', 'QueueEntered', 'OfferTimedOut', 'OfferDeclined', 'InteractionAnswered',
   'InteractionHeld', 'InteractionResumed', 'InteractionTransferred', 'InteractionAbandoned', 'CallbackRequested', 'InteractionEnded',
   'WrapUpCompleted', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentStateChanged',
 ]);
@@ -139,8 +139,6 @@ export function wallboardLogic(settings: WallboardSettings = defaultWallboardSet
       let next: WallboardState = state.source === undefined ? { ...state, source } : state;
       const visit = state.visit ?? null;
       switch (event.type) {
-        case 'InteractionStarted':
-          break;
         case 'CustomerIdentified':
           next = { ...next, tier: event.data.tier };
           break;
