@@ -114,7 +114,10 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
           fail(error);
           break;
         }
-        if (outcome === 'rewound') break;
+        if (outcome === 'rewound') {
+          uncommitted = undefined; // the previous owner's checkpoint is further on: never move it back
+          break;
+        }
         uncommitted = outcome === 'done' ? chunk[chunk.length - 1].offset + 1 : undefined;
         if (stopping) break; // stop(): finish the chunk in flight, not the whole fetch
         await payload.heartbeat();
