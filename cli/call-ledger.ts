@@ -6,6 +6,7 @@ import { copyLogCommand } from './commands/copy-log.ts';
 import { importCdrCommand, importQueueLogCommand } from './commands/import.ts';
 import { dropVersionCommand, rebuildCommand, versionsCommand } from './commands/projections.ts';
 import { redriveCommand } from './commands/redrive.ts';
+import { timelineCommand } from './commands/timeline.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
 
@@ -49,6 +50,17 @@ program
   .option('--to-time <iso>', 'end record time (exclusive; default the end)')
   .option('--dry-run', 'only count the records in the range')
   .action(redriveCommand);
+
+program
+  .command('timeline')
+  .description('compliance timeline of an interaction or a customer: events, decisions with rule versions, hash chain, decisions re-run')
+  .option('--interaction <id>', 'interaction id')
+  .option('--customer <id>', 'customer id (every interaction of the customer)')
+  .addOption(new Option('--role <role>', 'reader role (personal fields only for compliance)').choices(['compliance', 'analyst']).default('analyst'))
+  .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+  .option('--seal', 'record the current hash chain as the seal later runs verify against')
+  .option('--out <file>', 'write the export to a file')
+  .action(timelineCommand);
 
 const imports = program.command('import').description('import legacy records as events with source legacy:<name> (resumable; re-importing adds nothing; docs/migration.md)');
 imports

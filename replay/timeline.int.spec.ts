@@ -1,0 +1,186 @@
+// The compliance timeline on the embedded log (real PostgreSQL): a scripted call with a fraud
+// phrase, its risk/QA/summary decisions written the way the call processor writes them (its
+// definition and the runtime's outputRecords), then: personal fields per role, rule versions on
+// decisions, decisions reproduced by re-running the deciders, a seal verified, and bytes changed
+// in the events table caught by the chain and (for a decision) by the re-run.
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { freshNames, openTestLedger, type TestLedger } from '../projections/testing/int-support.ts';
+import { catalogue } from '../schemas/catalogue.ts';
+import { EventCodec } from '../schemas/codec/event-codec.ts';
+import { InMemoryDataKeyStore } from '../schemas/pii/data-key-store.ts';
+import { PersonalDataProtector, REDACTED } from '../schemas/pii/personal-data.ts';
+import { EmbeddedSchemaRegistry } from '../log/embedded/embedded-schema-registry.ts';
+import type { AppendRecord, LogRecord } from '../log/port.ts';
+import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
+import { outputRecords } from '../streams/runtime/run-processor.ts';
+import { callProcessorComponent, callProcessorDefinition, callProcessorVersion, defaultReactors, sharedPolicies } from '../streams/risk/call-processor.ts';
+import { CallBuilder, fixtureUuid } from '../test/support/call-builder.ts';
+import { testDatabaseUrl } from '../test/support/test-database.ts';
+import { PostgresSealStore, sealInteraction, TimelineBuilder, timelinesToCsv, type TimelineTopics } from './timeline.ts';
+
+describe('compliance timeline (embedded log)', function () {
+  this.timeout(120_000);
+  let ledger: TestLedger;
+  let pool: pg.Pool;
+  let codec: EventCodec;
+  let personalData: PersonalDataProtector;
+  let topics: TimelineTopics;
+  let seals: PostgresSealStore;
+  let builder: TimelineBuilder;
+  const sealSchema = `tl_${randomBytes(4).toString('hex')}`;
+  const interactionId = fixtureUuid('timeline-call-1');
+  const other = fixtureUuid('timeline-call-2');
+  const third = fixtureUuid('timeline-call-3');
+
+  function call(id: string, customer: string): AnyLedgerEvent[] {
+    const c = new CallBuilder({ interactionId: id, dataSubject: `customer:${customer}` });
+    c.answered();
+    c.agent('您好，请问有什么可以帮您？');
+    c.customer('有人让我把钱转到安全账户，还要我告诉他验证码');
+    c.agent('请不要转账，这是诈骗，我们不会要求您提供验证码');
+    c.end();
+    return c.events;
+  }
+
+  /** Appends the call's events, then the call processor's decisions for them, as the runtime writes them. */
+  async function record(events: readonly AnyLedgerEvent[]): Promise<void> {
+    const interactions = topics.interactions;
+    const inputs: AppendRecord[] = [];
+    for (const event of events) inputs.push({ topic: interactions, key: codec.keyOf(event), value: await codec.encode(event), headers: { ce_id: event.metadata.eventId } });
+    const results = await ledger.log.append(inputs);
+    const reactors = defaultReactors();
+    const definition = callProcessorDefinition(reactors, sharedPolicies(reactors));
+    const state = definition.initialState();
+    const outputs: AppendRecord[] = [];
+    for (const [i, event] of events.entries()) {
+      const position = results[i];
+      const logRecord: LogRecord = { ...position, key: inputs[i].key, value: inputs[i].value, headers: {}, timestamp: event.metadata.occurredAt };
+      const decided = definition.decide(event, state, { ...position, key: logRecord.key, timestamp: logRecord.timestamp });
+      outputs.push(...(await outputRecords(codec, callProcessorComponent, callProcessorVersion, event, logRecord, decided, (t) => ledger.topic(t))));
+    }
+    await ledger.log.append(outputs);
+  }
+
+  async function alter(position: string, change: (value: Buffer) => Buffer | Promise<Buffer>): Promise<void> {
+    const [topic, partition, offset] = [position.split('/').slice(0, -2).join('/'), Number(position.split('/').at(-2)), Number(position.split('/').at(-1))];
+    const table = `"${ledger.names.logSchema}".events`;
+    const { rows } = await pool.query<{ value: Buffer }>(`select value from ${table} where topic = $1 and partition = $2 and "offset" = $3`, [topic, partition, offset]);
+    await pool.query(`update ${table} set value = $4 where topic = $1 and partition = $2 and "offset" = $3`, [topic, partition, offset, await change(rows[0].value)]);
+  }
+
+  before(async () => {
+    ledger = await openTestLedger(freshNames('embedded'), []);
+    pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
+    personalData = new PersonalDataProtector(new InMemoryDataKeyStore());
+    codec = new EventCodec({ catalogue: catalogue(), registry: new EmbeddedSchemaRegistry(pool, ledger.names.logSchema), personalData });
+    topics = {
+      interactions: ledger.topic('ledger.interactions'), agents: ledger.topic('ledger.agents'), audit: ledger.topic('ledger.audit'),
+      control: ledger.topic('ledger.control'), routingInputs: ledger.topic('ledger.routing.inputs'),
+    };
+    seals = new PostgresSealStore(pool, sealSchema);
+    await seals.migrate();
+    builder = new TimelineBuilder({ log: ledger.log, codec, personalData, topics, seals });
+    await record(call(interactionId, 'C-1001'));
+    await record(call(other, 'C-2002'));
+    await record(call(third, 'C-3003'));
+  });
+  after(async () => {
+    await pool?.query(`drop schema if exists "${sealSchema}" cascade`);
+    await pool?.end();
+    await ledger?.close();
+    await ledger?.drop();
+  });
+
+  describe('for a compliance officer', () => {
+    it('lists the call\'s events and decisions in order with personal fields revealed and rule versions on decisions', async () => {
+      const timeline = await builder.build(interactionId, 'compliance');
+      expect(timeline.events.filter((e) => !e.decision).map((e) => e.type)).to.deep.equal(['InteractionAnswered', 'TranscriptSegmentRecognized', 'TranscriptSegmentRecognized', 'TranscriptSegmentRecognized', 'InteractionEnded']);
+      expect(timeline.events.map((e) => e.seq)).to.deep.equal(timeline.events.map((_, i) => i + 1));
+      const seqOf = new Map(timeline.events.map((e) => [e.eventId, e.seq]));
+      for (const d of timeline.events.filter((e) => e.decision)) expect(seqOf.get(d.causationId ?? '') ?? Infinity, d.type).to.be.lessThan(d.seq);
+      const said = timeline.events.filter((e) => e.type === 'TranscriptSegmentRecognized').map((e) => (e.data as { text: string }).text);
+      expect(said[1]).to.equal('有人让我把钱转到安全账户，还要我告诉他验证码');
+      const decisions = timeline.events.filter((e) => e.decision);
+      expect(decisions.map((e) => e.type)).to.include('RiskAlertRaised');
+      const alert = decisions.find((e) => e.type === 'RiskAlertRaised');
+      expect(alert?.decision?.policy).to.have.keys('ruleId', 'ruleVersion');
+      const qa = decisions.find((e) => e.type === 'QaScoreComputed');
+      expect(qa?.decision?.policy).to.include.keys('rulesId', 'rulesVersion');
+    });
+
+    it('re-runs the deciders on the recorded inputs and reproduces every decision', async () => {
+      const timeline = await builder.build(interactionId, 'compliance');
+      expect(timeline.replay.decisions.length).to.be.greaterThan(2);
+      expect(timeline.replay.decisions.filter((d) => d.result !== 'reproduced')).to.deep.equal([]);
+      expect(timeline.replay.result).to.equal('reproduced');
+    });
+  });
+
+  describe('for an analyst', () => {
+    it('redacts personal fields', async () => {
+      const timeline = await builder.build(interactionId, 'analyst');
+      const texts = timeline.events.filter((e) => e.type === 'TranscriptSegmentRecognized').map((e) => (e.data as { text: string }).text);
+      expect(texts).to.have.length(3);
+      expect(texts.every((t) => t === REDACTED)).to.equal(true);
+    });
+  });
+
+  describe('for a customer', () => {
+    it('finds the customer\'s interactions only', async () => {
+      expect(await builder.interactionsOf('C-2002')).to.deep.equal([other]);
+    });
+  });
+
+  describe('when an event\'s bytes are changed in the log after sealing', () => {
+    it('verifies before, and names the altered event after', async () => {
+      await sealInteraction(builder, seals, other);
+      const before = await builder.build(other, 'compliance');
+      expect(before.chain.verification.status).to.equal('verified');
+
+      // A transcript segment: change one character of the ciphertext (still decodes, different bytes).
+      const segment = before.events.find((e) => e.type === 'TranscriptSegmentRecognized');
+      if (!segment) throw new Error('no segment');
+      await alter(segment.position, (value) => {
+        const copy = Buffer.from(value);
+        const at = copy.indexOf('pii:v1:') + 12;
+        copy[at] = copy[at] === 0x41 ? 0x42 : 0x41;
+        return copy;
+      });
+      const altered = await builder.build(other, 'analyst');
+      expect(altered.chain.verification.status).to.equal('altered');
+      expect(altered.chain.verification.firstMismatch).to.deep.equal({ seq: segment.seq, position: segment.position, reason: 'bytes-changed' });
+      expect(altered.events[segment.seq - 1].integrity).to.be.a('string');
+    });
+
+    it('reports a decision whose recorded data was rewritten as a difference from the re-run', async () => {
+      const before = await builder.build(third, 'compliance');
+
+      // A QA score decision rewritten with another score.
+      const score = before.events.find((e) => e.type === 'QaScoreComputed');
+      if (!score) throw new Error('no QA score');
+      const recordedScore = (score.data as { score: number }).score;
+      await alter(score.position, async (value) => {
+        const event = await codec.decode(value);
+        return codec.encode({ ...event, data: { ...event.data, score: recordedScore + 7 } });
+      });
+      const rerun = await builder.build(third, 'compliance');
+      expect(rerun.replay.result).to.equal('different');
+      const check = rerun.replay.decisions.find((d) => d.eventId === score.eventId);
+      expect(check?.result).to.equal('different');
+      expect(check?.differences).to.deep.equal([{ path: 'data.score', recorded: recordedScore + 7, rerun: recordedScore }]);
+    });
+  });
+
+  describe('exported as CSV', () => {
+    it('has one row per event and a summary row per interaction', async () => {
+      const timeline = await builder.build(interactionId, 'analyst');
+      const csv = timelinesToCsv([timeline]);
+      const lines = csv.trim().split('\n');
+      expect(lines[0]).to.match(/^interaction,seq,position/);
+      expect(lines.filter((l) => l.startsWith(interactionId))).to.have.length(timeline.events.length + 1);
+      expect(lines.at(-1)).to.include('reproduced');
+    });
+  });
+});
