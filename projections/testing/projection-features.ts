@@ -8,7 +8,7 @@ import { startProjections } from '../runtime/live.ts';
 import { rebuild, RebuildAbortedError, type RebuildProgress } from '../runtime/rebuild.ts';
 import { ProjectionProcessor } from '../runtime/processor.ts';
 import { liveQueues } from '../live-queues/live-queues.queries.ts';
-import { wallboard } from '../wallboard/wallboard.queries.ts';
+import { rollingWallboard, wallboard } from '../wallboard/wallboard.queries.ts';
 import { generateDay } from '../wallboard/fixture-day/generate-day.ts';
 import { AgentScript, CallScript } from './builders.ts';
 import { dumpCurrent, freshNames, openTestLedger, projectionsCaughtUp, type LogKind, type TestLedger } from './int-support.ts';
@@ -75,6 +75,9 @@ export function defineProjectionFeatures(kind: LogKind): void {
           expect(day.period).to.equal('2026-11-26');
           expect(day.counters).to.include({ offered: 5, answered: 1, answered_in_sl: 1, answer_wait_ms: 10_000, abandoned: 1, abandon_wait_ms: 27_000, handled: 1, wrap_ms: 30_000 });
           expect(day.figures.serviceLevel).to.equal(0.5);
+          const [rolling] = await rollingWallboard(ledger.knex, ledger.store.readSchema, s(60), 30);
+          expect(rolling.counters).to.deep.equal(day.counters);
+          expect(await rollingWallboard(ledger.knex, ledger.store.readSchema, s(3 * 3600), 30)).to.deep.equal([]);
         } finally {
           await live.stop();
         }

@@ -61,6 +61,11 @@ describe('wallboard › fixture day', function () {
         expect([metricsVersion, occupancy]).to.deep.equal([1, null]);
       }
     }
+    const [month] = await wallboard(ledger.knex, ledger.store.readSchema, { grain: 'month' });
+    const wholeFixture = expectedGroups(day, () => 'all').get('all') as Parameters<typeof expectedFigures>[0];
+    expect(month.period).to.equal('2026-11');
+    const { metricsVersion: _v, occupancy: _o, ...monthFigures } = month.figures;
+    expect(monthFigures).to.deep.equal(expectedFigures(wholeFixture));
     const days = await wallboard(ledger.knex, ledger.store.readSchema, { grain: 'day' });
     const expectedDays = expectedGroups(day, (_i, d) => d);
     const occupancy = expectedOccupancyByDay(day.agentSegments);
