@@ -3,7 +3,8 @@
 //   routing.state        memory of that state (heap after GC), snapshot size and restore time
 //   routing.e2e.kafka    queued→offered latency through the Kafka adapter: sequencer + routing in a
 //                        child process, 5,000 simulated agents, 10,000 calls in the system at once
-// Options (environment): ROUTING_BENCH_SKIP_KAFKA=1 skips the end-to-end part; LEDGER_KAFKA_BROKERS,
+// Options (environment): ROUTING_BENCH_SKIP_KAFKA=1 skips the end-to-end part; ROUTING_BENCH_CALLS
+// (calls in the system at once, default 10,000), ROUTING_BENCH_RATE (new calls/s, default 100); LEDGER_KAFKA_BROKERS,
 // LEDGER_REGISTRY_URL, LEDGER_TEST_DATABASE_URL as for the tests.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -61,6 +62,8 @@ const agentSkills = (random: () => number) => [
   ...(random() < 0.5 ? [{ skill: 'cantonese', proficiency: 5 }] : []),
   ...(random() < 0.05 ? [{ skill: 'wealth', proficiency: 8 }] : []),
 ];
+/** Every agent can take every queue in the end-to-end run, so freed agents always find a waiting call. */
+const allSkills = (random: () => number) => [...skills.map((skill) => ({ skill, proficiency: 3 + Math.floor(random() * 8) })), { skill: 'cantonese', proficiency: 5 }];
 const queued = (interactionId: string, ms: number, random: () => number) => event('QueueEntered', ms, {
   visitId: `${interactionId}-v1`, queueId: `q${Math.floor(random() * skills.length)}`, tier: random() < 0.1 ? 'PRIORITY' : 'STANDARD', priority: 0,
   requiredSkills: random() < 0.3 ? [{ skill: 'cantonese', minProficiency: 3 }] : [], position: 1, expectedWaitMs: null, intent: null,
@@ -140,11 +143,13 @@ function benchCompute(): void {
 }
 
 async function benchKafka(): Promise<void> {
+  const inSystem = Number(process.env.ROUTING_BENCH_CALLS ?? '10000');
+  const rate = Number(process.env.ROUTING_BENCH_RATE ?? '100');
   const databaseUrl = process.env.LEDGER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `routing_bench_${randomBytes(4).toString('hex')}`;
   const namespace = `bench-${randomBytes(4).toString('hex')}.`;
   const topic = (name: string): string => `${namespace}${name}`;
-  const env = { LEDGER_LOG: 'kafka', LEDGER_DATABASE_URL: databaseUrl, LEDGER_DB_SCHEMA: schema, LEDGER_LOG_LEVEL: 'error', ROUTING_NAMESPACE: namespace, ROUTING_SITES: 'sh', ROUTING_SESSION_TIMEOUT_MS: '10000', ROUTING_SNAPSHOT_EVERY: '50000' };
+  const env = { LEDGER_LOG: 'kafka', LEDGER_DATABASE_URL: databaseUrl, LEDGER_DB_SCHEMA: schema, LEDGER_LOG_LEVEL: 'error', ROUTING_NAMESPACE: namespace, ROUTING_SITES: 'sh', ROUTING_SESSION_TIMEOUT_MS: '10000', ROUTING_SNAPSHOT_EVERY: '50000', ROUTING_MAX_BATCH: '500' };
   const config = readConfig({ ...process.env, ...env });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   await pool.query(`create schema if not exists "${schema}"`);
@@ -167,33 +172,42 @@ async function benchKafka(): Promise<void> {
     await log.append(records);
   };
 
-  // Simulated agents: answer each offer at once, talk for a while, become available again.
-  const latencies: number[] = [];
-  const talkMs = 3000;
+  // Simulated agents answer each offer at once, talk, and become available again. Latency of a
+  // decision = when the observer consumed it − when the input that caused it was appended.
+  const offerLatencies: number[] = [];
+  const waitLatencies: number[] = [];
+  let measureFrom = Number.POSITIVE_INFINITY;
   let offers = 0;
-  let answered = 0;
   const pending: EncodableEvent[] = [];
+  const clock = (): number => t0 + Math.round(performance.now());
   const observer = await log.subscribe({
     group: topic('bench.observer'),
     topics: [topic('ledger.interactions')],
+    maxBatchSize: 2000,
     handler: async (batch) => {
       const seenAt = performance.now();
       for (const record of batch.records) {
         const decoded = await codec.decode(record.value);
-        if (decoded.type !== 'InteractionOffered' || decoded.metadata.producer.component !== routingComponent) continue;
-        offers++;
+        if (decoded.metadata.producer.component !== routingComponent) continue;
         const cause = appendedAt.get(decoded.metadata.causationId ?? '');
-        if (cause !== undefined) latencies.push(seenAt - cause);
+        if (decoded.type === 'RoutingDecided') {
+          const outcome = (decoded.data as LedgerEventMap['RoutingDecided']).outcome;
+          if (cause !== undefined && cause >= measureFrom) (outcome === 'OFFER' ? offerLatencies : waitLatencies).push(seenAt - cause);
+          continue;
+        }
+        if (decoded.type !== 'InteractionOffered') continue;
+        offers++;
         const data = decoded.data as LedgerEventMap['InteractionOffered'];
-        const now = t0 + Math.round(performance.now());
+        const interactionId = decoded.metadata.interactionId;
         pending.push(
-          event('InteractionAnswered', now, { agentId: data.agentId, offerId: data.offerId, queueId: data.queueId, queueWaitMs: null, ringMs: 0 }, decoded.metadata.interactionId),
-          event('AgentStateChanged', now, { agentId: data.agentId, state: 'BUSY', previousState: null, reasonCode: null, interactionId: decoded.metadata.interactionId }),
+          event('InteractionAnswered', clock(), { agentId: data.agentId, offerId: data.offerId, queueId: data.queueId, queueWaitMs: null, ringMs: 0 }, interactionId),
+          event('AgentStateChanged', clock(), { agentId: data.agentId, state: 'BUSY', previousState: null, reasonCode: null, interactionId }),
         );
-        answered++;
+        // The first 5,000 calls end 10–60 s later (spread releases); later ones talk past the run.
+        const talkMs = offers <= 5000 ? 10_000 + (offers % 500) * 100 : 120_000;
         setTimeout(() => pending.push(
-          event('InteractionEnded', t0 + Math.round(performance.now()), { endedBy: 'CUSTOMER', durationMs: talkMs, agentId: data.agentId, releaseCause: null }, decoded.metadata.interactionId),
-          event('AgentStateChanged', t0 + Math.round(performance.now()), { agentId: data.agentId, state: 'AVAILABLE', previousState: null, reasonCode: null, interactionId: null }),
+          event('InteractionEnded', clock(), { endedBy: 'CUSTOMER', durationMs: talkMs, agentId: data.agentId, releaseCause: null }, interactionId),
+          event('AgentStateChanged', clock(), { agentId: data.agentId, state: 'AVAILABLE', previousState: null, reasonCode: null, interactionId: null }),
         ), talkMs).unref();
       }
     },
@@ -204,30 +218,40 @@ async function benchKafka(): Promise<void> {
   }, 5);
 
   const random = prng(11);
-  const start = t0 + Math.round(performance.now());
+  const start = clock();
   await append([event('RoutingPolicyPublished', start, { policyId: 'routing', version: 1, document: JSON.stringify(policy), documentSha256: 'x', publishedBy: 'bench', effectiveFrom: t0, changeNote: null })]);
   const agents = Array.from({ length: 5000 }, (_, i) => `agent-${i}`);
   for (let i = 0; i < agents.length; i += 500) {
     await append(agents.slice(i, i + 500).flatMap((agentId) => [
-      event('AgentLoggedIn', start, { agentId, skills: agentSkills(random), teams: [], site: 'sh', cohort: null, station: null, supervisorId: null }),
+      event('AgentLoggedIn', start, { agentId, skills: allSkills(random), teams: [], site: 'sh', cohort: null, station: null, supervisorId: null }),
       event('AgentStateChanged', start, { agentId, state: 'AVAILABLE', previousState: null, reasonCode: null, interactionId: null }),
     ]));
   }
-  // 10,000 calls arrive in 10 s (1,000/s), on top of which agents free up and take the waiting ones.
-  const totalCalls = 10_000;
-  const began = performance.now();
-  for (let c = 0; c < totalCalls; c += 50) {
-    const now = t0 + Math.round(performance.now());
-    await append(Array.from({ length: 50 }, (_, k) => {
-      const id = `call-${c + k}`;
+  let callNumber = 0;
+  const arrive = async (count: number): Promise<void> => {
+    const now = clock();
+    await append(Array.from({ length: count }, () => {
+      const id = `call-${callNumber++}`;
       return [event('InteractionStarted', now, { interactionId: id, channel: 'VOICE', direction: 'INBOUND', callerNumber: null, dialledNumber: '95555', site: 'sh', previousInteractionId: null, campaignId: null, contactId: null, externalCallId: null }, id), queued(id, now, random)];
     }).flat());
-    const due = began + ((c + 50) / totalCalls) * 10_000;
+  };
+  // Warm-up: 10,000 calls in the system (5,000 talking, 5,000 waiting).
+  const warmStart = performance.now();
+  for (let c = 0; c < inSystem; c += 500) await arrive(Math.min(500, inSystem - c));
+  const warmDeadline = performance.now() + 120_000;
+  while (offers < Math.min(5000, inSystem) && performance.now() < warmDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  const warmedAfterS = Math.round((performance.now() - warmStart) / 100) / 10;
+  // Measured: 40 s at `rate` new calls/s while agents free up (~100/s) and take waiting calls.
+  measureFrom = performance.now();
+  const measureS = 40;
+  for (let s = 0; s < measureS * 10; s++) {
+    await arrive(rate / 10);
+    const due = measureFrom + (s + 1) * 100;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
-  const deadline = performance.now() + 120_000;
-  while (offers < totalCalls * 0.95 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const totalCalls = callNumber;
   clearInterval(flusher);
   await observer.stop();
   child.kill('SIGTERM');
@@ -235,11 +259,14 @@ async function benchKafka(): Promise<void> {
   await log.close();
   await pool.query(`drop schema if exists "${schema}" cascade`);
   await pool.end();
-  const sorted = [...latencies].sort((a, b) => a - b);
+  const summary = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { n: sorted.length, p50Ms: Math.round(percentile(sorted, 50) * 10) / 10, p95Ms: Math.round(percentile(sorted, 95) * 10) / 10, p99Ms: Math.round(percentile(sorted, 99) * 10) / 10, maxMs: Math.round(sorted[sorted.length - 1] ?? 0) };
+  };
   emit({
-    bench: 'routing.e2e.kafka', calls: totalCalls, agents: agents.length, offers, answered, measured: sorted.length,
-    p50Ms: Math.round(percentile(sorted, 50) * 10) / 10, p95Ms: Math.round(percentile(sorted, 95) * 10) / 10, p99Ms: Math.round(percentile(sorted, 99) * 10) / 10, maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
-    note: 'latency = offer consumed from ledger.interactions − append of the input that caused it (QueueEntered or AgentStateChanged AVAILABLE), through sequencer + routing',
+    bench: 'routing.e2e.kafka', agents: agents.length, callsInSystem: inSystem, calls: totalCalls, offers, warmUpS: warmedAfterS, measuredS: measureS, arrivalsPerSecond: rate,
+    offered: summary(offerLatencies), waited: summary(waitLatencies), loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
+    note: 'latency = decision consumed from ledger.interactions − append of the input that caused it (agent AVAILABLE → OFFER; QueueEntered → WAIT), through sequencer + routing on Kafka',
   });
 }
 

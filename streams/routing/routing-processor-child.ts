@@ -6,6 +6,7 @@
 //   ROUTING_SNAPSHOT_EVERY  records per partition between snapshots
 //   ROUTING_STALL_AFTER     after this many routing inputs, print `stalled` and block inside the batch
 //   ROUTING_SESSION_TIMEOUT_MS  how soon a killed member's partitions are taken over
+//   ROUTING_MAX_BATCH       records per batch (default 50)
 import pg from 'pg';
 import { readConfig } from '../../platform/config.ts';
 import { openLog } from '../../log/open-log.ts';
@@ -41,7 +42,7 @@ const service = await startRoutingService({
   sites: (env.ROUTING_SITES ?? 'sh').split(','),
   topicName: (topic) => `${namespace}${topic}`,
   snapshotEvery: Number(env.ROUTING_SNAPSHOT_EVERY ?? '10000'),
-  maxBatchSize: 50,
+  maxBatchSize: Number(env.ROUTING_MAX_BATCH ?? '50'),
   onDecisions: env.ROUTING_DEBUG_SIZES ? (records, input) => {
     const bytes = records.reduce((sum, r) => sum + r.value.length, 0);
     if (bytes > 20_000 || records.length > 20) process.stderr.write(`large output: ${records.length} records, ${bytes} bytes, from ${input.topic}/${input.partition}/${input.offset}\n`);
