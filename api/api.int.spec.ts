@@ -36,6 +36,7 @@ describe('API (real server, embedded log)', function () {
       const first = await http.post('/v1/events').set('authorization', `Bearer ${token}`).send(event).expect(201);
       expect(first.body).to.include({ status: 'accepted' });
       expect(first.body.position).to.include({ topic: 'ledger.interactions' });
+      await t.api.ingest.drain(); // positions are recorded just after the 2xx; a retry before that gets 409 in-progress
       const retry = await http.post('/v1/events').set('authorization', `Bearer ${token}`).send(event).expect(200);
       expect(retry.body).to.deep.equal({ ...first.body, status: 'duplicate' });
       const stored = (await eventsOf(t, 'ledger.interactions')).filter((e) => e.metadata.interactionId === interactionId);

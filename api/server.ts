@@ -112,6 +112,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ingest.drain();
       await hub.stop();
       await knex?.destroy();
     },

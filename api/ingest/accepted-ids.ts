@@ -55,26 +55,26 @@ export class PostgresAcceptedIds implements AcceptedIds {
 
   async claim(eventIds: readonly string[]): Promise<ClaimOutcome> {
     if (eventIds.length === 0) return { claimed: new Set(), accepted: new Map(), inFlight: new Set() };
-    const claimedRows = await this.pool.query<{ event_id: string }>(
-      `insert into ${this.table} as t (event_id) select unnest($1::text[])
-       on conflict (event_id) do update set claimed_at = now()
-         where t.log_offset is null and t.claimed_at < now() - make_interval(secs => $2::double precision / 1000)
-       returning event_id`,
+    // One round trip: claim what is new (or stale), and read what is not, in one statement. The
+    // select sees the table as before the statement, i.e. the rows that made a claim fail.
+    const { rows } = await this.pool.query<{ event_id: string; claimed: boolean; topic: string | null; partition: number | null; log_offset: string | null }>(
+      `with input as (select unnest($1::text[]) as event_id),
+       claimed as (
+         insert into ${this.table} as t (event_id) select event_id from input
+         on conflict (event_id) do update set claimed_at = now()
+           where t.log_offset is null and t.claimed_at < now() - make_interval(secs => $2::double precision / 1000)
+         returning event_id)
+       select i.event_id, c.event_id is not null as claimed, t.topic, t.partition, t.log_offset
+       from input i left join claimed c on c.event_id = i.event_id left join ${this.table} t on t.event_id = i.event_id and c.event_id is null`,
       [eventIds, this.staleAfterMs],
     );
-    const claimed = new Set(claimedRows.rows.map((r) => r.event_id));
-    const others = eventIds.filter((id) => !claimed.has(id));
+    const claimed = new Set<string>();
     const accepted = new Map<string, LogPosition>();
     const inFlight = new Set<string>();
-    if (others.length > 0) {
-      const rows = await this.pool.query<{ event_id: string; topic: string | null; partition: number | null; log_offset: string | null }>(
-        `select event_id, topic, partition, log_offset from ${this.table} where event_id = any($1::text[])`,
-        [others],
-      );
-      for (const row of rows.rows) {
-        if (row.log_offset === null || row.topic === null || row.partition === null) inFlight.add(row.event_id);
-        else accepted.set(row.event_id, { topic: row.topic, partition: row.partition, offset: Number(row.log_offset) });
-      }
+    for (const row of rows) {
+      if (row.claimed) claimed.add(row.event_id);
+      else if (row.log_offset === null || row.topic === null || row.partition === null) inFlight.add(row.event_id);
+      else accepted.set(row.event_id, { topic: row.topic, partition: row.partition, offset: Number(row.log_offset) });
     }
     return { claimed, accepted, inFlight };
   }

@@ -44,7 +44,7 @@ export class IngestService {
     this.log = options.log;
     this.ids = options.acceptedIds;
     this.maxGroup = options.maxGroupEvents ?? 2000;
-    this.concurrency = options.concurrency ?? 2;
+    this.concurrency = options.concurrency ?? 4;
     this.observer = options.observer ?? silent;
   }
 
@@ -55,6 +55,28 @@ export class IngestService {
       this.queue.push({ events, resolve, reject });
       this.pump();
     });
+  }
+
+  private readonly confirms: (LogPosition & { eventId: string })[] = [];
+  private confirming: Promise<void> | null = null;
+
+  private confirmLater(entries: readonly (LogPosition & { eventId: string })[]): void {
+    this.confirms.push(...entries);
+    if (this.confirming || this.confirms.length === 0) return;
+    const run = async (): Promise<void> => {
+      while (this.confirms.length > 0) {
+        const batch = this.confirms.splice(0, 5000);
+        await this.ids.confirm(batch).catch((error: unknown) => this.observer.confirmFailed(error));
+      }
+    };
+    this.confirming = run().finally(() => {
+      this.confirming = null;
+    });
+  }
+
+  /** Resolves once every position recorded so far is confirmed (shutdown, specs). */
+  async drain(): Promise<void> {
+    while (this.confirming) await this.confirming;
   }
 
   private pump(): void {
@@ -92,7 +114,9 @@ export class IngestService {
         this.observer.appended(event);
       });
       claimedIds = [];
-      await this.ids.confirm(toAppend.map((e) => ({ eventId: e.eventId, ...(positions.get(e.eventId) as LogPosition) }))).catch((error: unknown) => this.observer.confirmFailed(error));
+      // The events are durable: answer now, record their positions in the background (a retry
+      // that arrives before the confirm lands is told 409 in-progress, and retries again).
+      this.confirmLater(toAppend.map((e) => ({ eventId: e.eventId, ...(positions.get(e.eventId) as LogPosition) })));
       const answered = new Set<string>();
       for (const unit of group) {
         unit.resolve(unit.events.map((event): IngestOutcome => {

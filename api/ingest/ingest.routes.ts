@@ -50,6 +50,15 @@ function limit(parts: IngestRouteParts, source: string, count: number): void {
   }
 }
 
+/** Appends; a log that cannot take the events is 503 with Retry-After (nothing was accepted). */
+async function submit(parts: IngestRouteParts, events: readonly PendingEvent[]): Promise<IngestOutcome[]> {
+  try {
+    return await parts.ingest.submit(events);
+  } catch (error) {
+    return fail('unavailable', `The log did not accept the events (${(error as Error).message.slice(0, 120)}); nothing was accepted, retry.`, {}, { 'Retry-After': '1' });
+  }
+}
+
 function body(outcome: IngestOutcome): Record<string, unknown> {
   return outcome.status === 'in-progress' ? { eventId: outcome.eventId, status: outcome.status } : { eventId: outcome.eventId, status: outcome.status, position: outcome.position };
 }
@@ -62,7 +71,7 @@ export function ingestRoutes(parts: IngestRouteParts): Router {
     limit(parts, source, 1);
     const { pending, errors } = await toPending(parts, req.body, source, '');
     if (!pending) fail('validation', `The event is not valid: ${errors.map((e) => `${e.field} (${e.rule})`).join(', ')}.`, { errors });
-    const [outcome] = await parts.ingest.submit([pending]);
+    const [outcome] = await submit(parts, [pending]);
     if (outcome.status === 'in-progress') {
       fail('inProgress', `Event ${outcome.eventId} is being appended by another request; retry to learn its position.`, { eventId: outcome.eventId }, { 'Retry-After': '1' });
     }
@@ -81,7 +90,7 @@ export function ingestRoutes(parts: IngestRouteParts): Router {
     const prepared = await Promise.all(events.map((raw, i) => toPending(parts, raw, source, `events[${i}].`)));
     const errors = prepared.flatMap((p) => p.errors);
     if (errors.length > 0) fail('validation', `${prepared.filter((p) => !p.pending).length} of ${events.length} events are not valid; nothing was appended.`, { errors });
-    const outcomes = await parts.ingest.submit(prepared.map((p) => p.pending as PendingEvent));
+    const outcomes = await submit(parts, prepared.map((p) => p.pending as PendingEvent));
     const accepted = outcomes.filter((o) => o.status === 'accepted').length;
     res.status(200).json({ accepted, duplicates: outcomes.filter((o) => o.status === 'duplicate').length, inProgress: outcomes.filter((o) => o.status === 'in-progress').length, results: outcomes.map(body) });
   });
