@@ -7,6 +7,7 @@ import { importCdrCommand, importQueueLogCommand } from './commands/import.ts';
 import { dropVersionCommand, rebuildCommand, versionsCommand } from './commands/projections.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { timelineCommand } from './commands/timeline.ts';
+import { dualTrackReportCommand } from './commands/dual-track.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
 
@@ -61,6 +62,19 @@ program
   .option('--seal', 'record the current hash chain as the seal later runs verify against')
   .option('--out <file>', 'write the export to a file')
   .action(timelineCommand);
+
+const dualTrack = program.command('dual-track').description('parallel run of the legacy centre and the new one');
+dualTrack
+  .command('report')
+  .description('legacy against new per queue and 15-min interval (offered, answered, abandon rate, ASA, service level, AHT), differences flagged')
+  .requiredOption('--legacy <source>', 'legacy source system, legacy:<name>')
+  .requiredOption('--new <source>', 'new source system', 'new')
+  .option('--threshold <x>', 'flag above: absolute for rates, relative for counts and times', '0.05')
+  .option('--from <iso>', 'first interval start (inclusive)')
+  .option('--to <iso>', 'last interval start (exclusive)')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .option('--out <file>', 'write the report to a file')
+  .action(dualTrackReportCommand);
 
 const imports = program.command('import').description('import legacy records as events with source legacy:<name> (resumable; re-importing adds nothing; docs/migration.md)');
 imports
