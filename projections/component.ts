@@ -17,6 +17,7 @@ export const projectionsComponent = {
     try {
       const live = await startProjections({
         knex, log: ledger.log, codec: ledger.codec, store, models, group: 'projections',
+        onPoison: (record, error) => logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: error }, 'projections: record skipped (cannot be decoded)'),
         onBuildProgress: (p) => logger.info({ readModels: p.readModels, processed: p.processed, total: p.total, eventsPerSecond: p.eventsPerSecond, etaSeconds: p.etaSeconds }, `projections: building (${p.phase})`),
       });
       live.done.catch((error: unknown) => logger.error({ err: error }, 'projections stopped'));

@@ -5,7 +5,7 @@
 // rebuild, a read model added to the group), the gap is read with readRange first. The group
 // checkpoint is therefore only where reading resumes, an optimisation.
 import type { Knex } from 'knex';
-import type { LedgerLog, RecordBatch, Subscription } from '../../log/port.ts';
+import type { LedgerLog, LogRecord, RecordBatch, Subscription } from '../../log/port.ts';
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
 import { ProjectionProcessor, type BatchResult } from './processor.ts';
 import type { ReadModel } from './read-model.ts';
@@ -23,6 +23,8 @@ export interface LiveProjectionsOptions {
   readonly maxBatchSize?: number;
   readonly onBatch?: (batch: RecordBatch, result: BatchResult) => void;
   readonly onBuildProgress?: (progress: RebuildProgress) => void;
+  /** A record that cannot be decoded (not retriable): reported here and skipped. Default: a warning on stderr. */
+  readonly onPoison?: (record: LogRecord, error: Error) => void;
 }
 
 export interface LiveProjections {
@@ -37,7 +39,7 @@ export async function startProjections(options: LiveProjectionsOptions): Promise
   const names = models.map((m) => m.name);
   const current = await store.currentVersions(names);
   const toBuild = models.filter((m) => !current.has(m.name));
-  if (toBuild.length > 0) await rebuild({ knex, log, codec, store, models: toBuild, onProgress: options.onBuildProgress });
+  if (toBuild.length > 0) await rebuild({ knex, log, codec, store, models: toBuild, onProgress: options.onBuildProgress, onPoison: options.onPoison });
 
   let versions = new Map<string, number>();
   let processor: ProjectionProcessor | undefined;
@@ -49,7 +51,7 @@ export async function startProjections(options: LiveProjectionsOptions): Promise
       if (missing.length > 0) throw new Error(`read models without a built version: ${missing.join(', ')}`);
       versions = latest;
       await processor?.flush();
-      processor = new ProjectionProcessor({ knex, codec, targets: models.map((model) => ({ model, schema: store.versionSchema(model.name, latest.get(model.name) as number) })) });
+      processor = new ProjectionProcessor({ knex, codec, onPoison: options.onPoison, targets: models.map((model) => ({ model, schema: store.versionSchema(model.name, latest.get(model.name) as number) })) });
     }
     return processor as ProjectionProcessor;
   };

@@ -35,6 +35,8 @@ export interface RebuildOptions {
   readonly caughtUpWithin?: number;
   /** Stop before swapping (tests of interrupted rebuilds; a later rebuild resumes). */
   readonly signal?: AbortSignal;
+  /** A record that cannot be decoded (not retriable): reported here and skipped. Default: a warning on stderr. */
+  readonly onPoison?: (record: LogRecord, error: Error) => void;
   /** Milliseconds between progress reports (default 500). */
   readonly progressEveryMs?: number;
 }
@@ -69,7 +71,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     resumed ||= build.resumed;
     targets.push({ model, schema: build.schema, empty: !build.resumed });
   }
-  const processor = new ProjectionProcessor({ knex: options.knex, codec: options.codec, targets });
+  const processor = new ProjectionProcessor({ knex: options.knex, codec: options.codec, targets, onPoison: options.onPoison });
   const topics = [...new Set(models.flatMap((m) => m.topics))];
   const batchSize = options.batchSize ?? 10_000;
   const started = Date.now();

@@ -103,8 +103,14 @@ export function defineProjectionFeatures(kind: LogKind): void {
     describe('rebuild', () => {
       it('builds a fresh version, swaps it in atomically, keeps the old one until dropped, and reports progress', async () => {
         const day = generateDay({ calls: 150, agents: 4, seed: 7 });
-        await ledger.append(day.events);
-        const first = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
+        await ledger.append(day.events.slice(0, 100));
+        // A record that is not an event at all (bad magic byte): reported and skipped, identically in every build.
+        await ledger.appendRecords([{ topic: ledger.topic('ledger.interactions'), key: 'fx-0', value: Buffer.from('not avro') }]);
+        await ledger.append(day.events.slice(100));
+        const poison: string[] = [];
+        const first = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, onPoison: (record, error) => poison.push(`${record.offset}: ${error.name}`) });
+        expect(poison).to.have.length(1);
+        expect(poison[0]).to.match(/WireFormatError/);
         expect([...first.versions.values()]).to.deep.equal([1, 1]);
         const built = await dumpCurrent(ledger);
         const progress: RebuildProgress[] = [];
