@@ -7,7 +7,7 @@ import knexFactory, { type Knex } from 'knex';
 import type { Ledger } from '../platform/open-ledger.ts';
 import { createApp, type ApiLimits } from './app.ts';
 import { tokenKeys, type TokenKeys } from './http/auth.ts';
-import { ApiMetrics, type LagReading } from './http/metrics.ts';
+import { ApiMetrics, type LagReading, type QueueReading } from './http/metrics.ts';
 import { PostgresAcceptedIds } from './ingest/accepted-ids.ts';
 import { startPushHub } from './push/push-hub.ts';
 import { projectionQueries } from './queries/projection-queries.ts';
@@ -57,6 +57,16 @@ export async function readLag(ledger: Ledger, groups: readonly string[]): Promis
   return readings;
 }
 
+/** Queue depth, longest wait and today's service level per queue, for /metrics. */
+export async function queueReadings(queries: QueryPorts, now: number): Promise<QueueReading[]> {
+  if (!queries.liveQueues) return [];
+  const queues = (await queries.liveQueues(now)) as { queueId: string; waiting: number; longestWaitMs: number }[];
+  const day = new Date(now);
+  day.setUTCHours(0, 0, 0, 0);
+  const levels = queries.serviceLevels ? await queries.serviceLevels(day.getTime(), now + 1) : new Map<string, number | null>();
+  return queues.map((q) => ({ queueId: q.queueId, waiting: q.waiting, longestWaitMs: q.longestWaitMs, serviceLevel: levels.get(q.queueId) ?? null }));
+}
+
 export async function startApi(ledger: Ledger, options: StartApiOptions = {}): Promise<RunningApi> {
   const config = ledger.config.api;
   const secret = config.jwtSecret ?? options.jwtSecret;
@@ -65,7 +75,6 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const lag = () => readLag(ledger, config.lagGroups);
-  const metrics = new ApiMetrics(lag);
   const acceptedIds = new PostgresAcceptedIds({ pool: ledger.pool, schema: ledger.config.dbSchema });
   await acceptedIds.migrate();
   let knex: Knex | undefined;
@@ -74,6 +83,8 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
     knex = knexFactory({ client: 'pg', connection: ledger.databaseUrl, pool: { min: 0, max: 4 } });
     queries = projectionQueries(knex, config.readSchema);
   }
+  const ports = queries;
+  const metrics = new ApiMetrics(lag, () => queueReadings(ports, now()));
   const catalogue = ledger.codec.catalogue;
   const topics = [...new Set(['InteractionStarted', 'AgentLoggedIn', 'SystemModeChanged', 'DataAccessed'].map((t) => catalogue.get(t).topic))];
   const hub = await startPushHub({ log: ledger.log, topics, decode: async (r) => (await ledger.codec.decode(r.value)) as never, metrics, onError });

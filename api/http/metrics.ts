@@ -17,6 +17,15 @@ export interface LagReading {
   readonly lag: number;
 }
 
+/** Contact-centre figures exported for dashboards, read from the projections when scraped. */
+export interface QueueReading {
+  readonly queueId: string;
+  readonly waiting: number;
+  readonly longestWaitMs: number;
+  /** Service level of the current day so far (0..1), when the wallboard read model has it. */
+  readonly serviceLevel: number | null;
+}
+
 export class ApiMetrics {
   readonly registry = new client.Registry();
   readonly requests: client.Counter<'method' | 'route' | 'status'>;
@@ -31,8 +40,11 @@ export class ApiMetrics {
   readonly consumerLag: client.Gauge<'group' | 'topic'>;
   readonly consumerPosition: client.Gauge<'group' | 'topic'>;
   readonly ingestBatch: client.Histogram;
+  readonly queueWaiting: client.Gauge<'queue'>;
+  readonly queueLongestWait: client.Gauge<'queue'>;
+  readonly serviceLevel: client.Gauge<'queue'>;
 
-  constructor(readLag: () => Promise<readonly LagReading[]> = async () => []) {
+  constructor(readLag: () => Promise<readonly LagReading[]> = async () => [], readQueues: () => Promise<readonly QueueReading[]> = async () => []) {
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry, prefix: 'ledger_api_' });
     this.requests = new client.Counter({ name: 'ledger_api_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers });
@@ -63,6 +75,20 @@ export class ApiMetrics {
       }
     };
     this.consumerLag = new client.Gauge({ name: 'ledger_consumer_lag', help: 'Records behind the end of the topic, per consumer group', labelNames: ['group', 'topic'], registers, collect: refreshLag });
+    const refreshQueues = async (): Promise<void> => {
+      const readings = await readQueues().catch(() => [] as readonly QueueReading[]);
+      this.queueWaiting.reset();
+      this.queueLongestWait.reset();
+      this.serviceLevel.reset();
+      for (const q of readings) {
+        this.queueWaiting.set({ queue: q.queueId }, q.waiting);
+        this.queueLongestWait.set({ queue: q.queueId }, q.longestWaitMs / 1000);
+        if (q.serviceLevel !== null) this.serviceLevel.set({ queue: q.queueId }, q.serviceLevel);
+      }
+    };
+    this.queueWaiting = new client.Gauge({ name: 'ledger_queue_waiting', help: 'Calls waiting per queue (live-queues projection)', labelNames: ['queue'], registers, collect: refreshQueues });
+    this.queueLongestWait = new client.Gauge({ name: 'ledger_queue_longest_wait_seconds', help: 'Longest current wait per queue', labelNames: ['queue'], registers });
+    this.serviceLevel = new client.Gauge({ name: 'ledger_service_level_ratio', help: 'Service level today so far per queue (wallboard projection)', labelNames: ['queue'], registers });
     this.consumerPosition = new client.Gauge({
       name: 'ledger_consumer_position', help: 'Committed records (sum of checkpoints) per group and topic; its rate is events in per processor', labelNames: ['group', 'topic'], registers,
     });

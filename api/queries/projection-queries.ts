@@ -27,6 +27,10 @@ function flatten(value: Record<string, unknown>, prefix = ''): Row {
 export function projectionQueries(knex: Knex, readSchema: string): QueryPorts {
   return {
     liveQueues: (now) => liveQueues(knex, readSchema, now),
+    async serviceLevels(from, to) {
+      const rows = await wallboard(knex, readSchema, { grain: 'total', by: ['queue'], fromMs: Math.floor(from / INTERVAL_MS) * INTERVAL_MS, toMs: to });
+      return new Map(rows.map((r) => [r.queue ?? '', r.figures.serviceLevel]));
+    },
     async kpis(filter: KpiFilter) {
       const by: Dimension[] = ['queue', 'tier', 'source'];
       const grain = filter.intervalMinutes >= 1440 ? 'day' : 'interval';

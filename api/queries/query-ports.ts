@@ -36,6 +36,8 @@ export interface QueryPorts {
   agentProfiles?(filter: ListFilter): Promise<Page<Row>>;
   ivrFunnel?(filter: ListFilter): Promise<Page<Row>>;
   intents?(filter: ListFilter): Promise<Page<Row>>;
+  /** Service level per queue over a range (wallboard projection), for /metrics. */
+  serviceLevels?(from: number, to: number): Promise<ReadonlyMap<string, number | null>>;
   /** Past interactions of a customer for the screen pop (customer-history projection). */
   customerHistory?(customerId: string, limit: number): Promise<readonly Row[]>;
   /** Interaction ids of a customer in a time range (customer-history projection); else the API scans the log. */
