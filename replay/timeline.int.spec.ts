@@ -18,6 +18,9 @@ import { outputRecords } from '../streams/runtime/run-processor.ts';
 import { callProcessorComponent, callProcessorDefinition, callProcessorVersion, defaultReactors, sharedPolicies } from '../streams/risk/call-processor.ts';
 import { CallBuilder, fixtureUuid } from '../test/support/call-builder.ts';
 import { testDatabaseUrl } from '../test/support/test-database.ts';
+import { routing as ev, offerId } from '../test/support/routing-events.ts';
+import { routingProcessor, routingVersion } from '../streams/routing/routing.processor.ts';
+import { routingComponent } from '../streams/routing/routing.decider.ts';
 import { PostgresSealStore, sealInteraction, TimelineBuilder, timelinesToCsv, type TimelineTopics } from './timeline.ts';
 
 describe('compliance timeline (embedded log)', function () {
@@ -170,6 +173,47 @@ describe('compliance timeline (embedded log)', function () {
       const check = rerun.replay.decisions.find((d) => d.eventId === score.eventId);
       expect(check?.result).to.equal('different');
       expect(check?.differences).to.deep.equal([{ path: 'data.score', recorded: recordedScore + 7, rerun: recordedScore }]);
+    });
+  });
+
+  describe('for a routed call', () => {
+    const first = fixtureUuid('routed-call-1');
+    const second = fixtureUuid('routed-call-2');
+
+    /** Routing inputs on the site's stream (key 'sh'), the calls' own events on the interactions topic, routing's decisions as the runtime writes them. */
+    before(async () => {
+      const inputs = [
+        ev.policy({ defaultStrategy: 'longest-idle', ringTimeoutSeconds: 15, queues: [{ id: 'general', requiredSkills: [] }] }),
+        ...ev.ready('a1', { general: 5 }, 1), ...ev.ready('a2', { general: 5 }, 2),
+        ev.queued(first, 'general', 10), ev.queued(second, 'general', 11),
+        ev.answered(first, 'a1', offerId(first), 14), ev.answered(second, 'a2', offerId(second), 15),
+      ];
+      const inputRecords: AppendRecord[] = [];
+      for (const input of inputs) inputRecords.push({ topic: topics.routingInputs, key: 'sh', value: await codec.encode(input), partition: 0 });
+      await ledger.log.createTopics([{ topic: topics.routingInputs, partitions: 1 }]);
+      const positions = await ledger.log.append(inputRecords);
+      const own = inputs.filter((i) => i.metadata.interactionId !== null);
+      await ledger.log.append(await Promise.all(own.map(async (i) => ({ topic: topics.interactions, key: i.metadata.interactionId, value: await codec.encode(i) }))));
+      const sites = routingProcessor.initialState();
+      const outputs: AppendRecord[] = [];
+      for (const [n, input] of inputs.entries()) {
+        const position = positions[n];
+        const logRecord: LogRecord = { ...position, key: 'sh', value: inputRecords[n].value, headers: {}, timestamp: input.metadata.occurredAt };
+        const decided = routingProcessor.decide(input, sites, { ...position, key: 'sh', timestamp: logRecord.timestamp });
+        outputs.push(...(await outputRecords(codec, routingComponent, routingVersion, input, logRecord, decided, (t) => ledger.topic(t))));
+      }
+      await ledger.log.append(outputs);
+    });
+
+    it('replays the site\'s stream (earlier calls included) and reproduces the routing decisions', async () => {
+      const timeline = await builder.build(second, 'analyst');
+      expect(timeline.replay.site).to.equal('sh');
+      expect(timeline.replay.routingInputsReplayed).to.be.greaterThan(5);
+      const routed = timeline.replay.decisions.filter((d) => d.component === routingComponent);
+      expect(routed.map((d) => d.type)).to.include.members(['RoutingDecided', 'InteractionOffered']);
+      expect(timeline.replay.decisions.filter((d) => d.result !== 'reproduced')).to.deep.equal([]);
+      const decided = timeline.events.find((e) => e.type === 'RoutingDecided');
+      expect(decided?.decision?.policy).to.include({ policyId: 'routing', policyVersion: 1 });
     });
   });
 
