@@ -5,6 +5,7 @@ import type {
   AppendRecord, AppendResult, LedgerLog, LogRecord, ReadRangeOptions, SubscribeOptions, Subscription,
   TopicDescription, TopicSpec,
 } from '../port.ts';
+import './kafkajs-request-queue-patch.ts';
 import { kafkajsLogCreator, type LogSink } from './log-sink.ts';
 import { appendResults } from './offsets.ts';
 import { readRange } from './read-range.ts';
