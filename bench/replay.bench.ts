@@ -1,0 +1,127 @@
+// npm run bench:replay — DR takeover on the embedded log (PostgreSQL), docs/operations.md:
+//   1. a month of history (generated contact-centre days) is written to the log;
+//   2. the read models are rebuilt from offset zero (the rebuild-after-import rate);
+//   3. a read-model snapshot is taken (pg_dump of the projection schemas: rows and checkpoints
+//      together, since they commit in one transaction) and the site keeps running: a tail of
+//      traffic reaches the log after the snapshot;
+//   4. DR takeover, timed: the read-model database is empty (schemas dropped), the snapshot is
+//      restored, the live projections start and consume the tail, and live queues and agent
+//      states answer: "usable";
+//   5. for comparison, cold start with no snapshot: live_queues rebuilt from offset zero.
+// One JSON line per figure. LEDGER_BENCH_DAYS (default 30) × LEDGER_BENCH_CALLS_PER_DAY (default
+// 3,000) calls; LEDGER_BENCH_TAIL_CALLS (default 2,000) after the snapshot. Fresh schemas in
+// LEDGER_BENCH_DATABASE_URL (default the test database), dropped at the end. Needs pg_dump and
+// pg_restore on the PATH (the same major version as the server).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { freshNames, openTestLedger } from '../projections/testing/int-support.ts';
+import { rebuild } from '../projections/runtime/rebuild.ts';
+import { startProjections } from '../projections/runtime/live.ts';
+import { generateDay } from '../projections/wallboard/fixture-day/generate-day.ts';
+import { agentsBySkill, liveQueues } from '../projections/live-queues/live-queues.queries.ts';
+import { quoteIdent } from '../projections/runtime/table-writer.ts';
+import { ProjectionStore } from '../projections/runtime/store.ts';
+
+const databaseUrl = process.env.LEDGER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+process.env.LEDGER_TEST_DATABASE_URL ??= databaseUrl;
+const days = Number(process.env.LEDGER_BENCH_DAYS ?? 30);
+const callsPerDay = Number(process.env.LEDGER_BENCH_CALLS_PER_DAY ?? 3000);
+const tailCalls = Number(process.env.LEDGER_BENCH_TAIL_CALLS ?? 2000);
+const print = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: 'replay', ...figure })}\n`);
+const names = { ...freshNames('embedded'), prefix: `pr_${randomBytes(3).toString('hex')}` };
+const ledger = await openTestLedger(names);
+const dir = mkdtempSync(join(tmpdir(), 'dr-bench-'));
+const admin = new pg.Client({ connectionString: databaseUrl });
+await admin.connect();
+
+async function projectionSchemas(): Promise<string[]> {
+  return (await admin.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like $1 order by 1`, [`${names.prefix}\\_%`])).rows.map((r) => r.nspname);
+}
+async function dropProjections(): Promise<void> {
+  for (const schema of await projectionSchemas()) await admin.query(`drop schema if exists ${quoteIdent(schema)} cascade`);
+}
+const seconds = (since: number) => Number(((performance.now() - since) / 1000).toFixed(2));
+
+async function waitCaughtUp(knex: typeof ledger.knex, store: ProjectionStore, models: typeof ledger.models): Promise<void> {
+  for (;;) {
+    const versions = await store.currentVersions(models.map((m) => m.name));
+    let behind = false;
+    for (const model of models) {
+      const version = versions.get(model.name);
+      if (version === undefined) { behind = true; break; }
+      const rows = (await knex.raw<{ rows: { topic: string; partition: number; next_offset: string }[] }>(
+        `select topic, partition, next_offset from ${quoteIdent(store.versionSchema(model.name, version))}.checkpoints`)).rows;
+      for (const topic of model.topics) {
+        for (const p of (await ledger.log.describeTopic(topic)).partitions) {
+          const done = rows.find((r) => r.topic === topic && r.partition === p.partition);
+          if (p.high > p.low && (!done || Number(done.next_offset) < p.high)) behind = true;
+        }
+      }
+    }
+    if (!behind) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+try {
+  // 1. A month of history.
+  let started = performance.now();
+  let events = 0;
+  for (let day = 0; day < days; day++) {
+    const fixture = generateDay({ seed: 5000 + day, calls: callsPerDay, agents: 150, idPrefix: `m${day}`, dayOffset: day });
+    await ledger.appendRecords(await ledger.encode(fixture.events));
+    events += fixture.events.length;
+    process.stderr.write(`\rhistory: ${events} events (${day + 1}/${days} days)`);
+  }
+  process.stderr.write('\n');
+  print({ figure: 'history written', days, calls: days * callsPerDay, events, seconds: seconds(started), eventsPerSecond: Math.round(events / seconds(started)) });
+
+  // 2. Rebuild of every read model from offset zero.
+  const all = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
+  print({ figure: 'rebuild all read models from offset zero', readModels: ledger.models.map((m) => m.name), events: all.records, seconds: all.seconds, eventsPerSecond: all.eventsPerSecond });
+
+  // 3. Snapshot, then the tail keeps arriving.
+  const dump = join(dir, 'read-models.dump');
+  started = performance.now();
+  execFileSync('pg_dump', ['--format=custom', '--compress=1', `--schema=${names.prefix}_*`, `--file=${dump}`, databaseUrl]);
+  print({ figure: 'read-model snapshot (pg_dump of the projection schemas)', seconds: seconds(started), megabytes: Number((statSync(dump).size / 1e6).toFixed(1)) });
+  const tail = generateDay({ seed: 9999, calls: tailCalls, agents: 150, idPrefix: 'tail', dayOffset: days });
+  await ledger.appendRecords(await ledger.encode(tail.events));
+  print({ figure: 'tail after the snapshot', events: tail.events.length });
+
+  // 4. DR takeover: empty read-model database → snapshot restored → tail consumed → queries answer.
+  await dropProjections();
+  started = performance.now();
+  execFileSync('pg_restore', ['--no-owner', `--dbname=${databaseUrl}`, dump]);
+  const restored = seconds(started);
+  const store = new ProjectionStore(ledger.knex, names.prefix);
+  const live = await startProjections({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store, models: ledger.models, group: `dr-${names.prefix}` });
+  await waitCaughtUp(ledger.knex, store, ledger.models);
+  const queues = await liveQueues(ledger.knex, store.readSchema, tail.dayStart + 86_400_000);
+  const agents = await agentsBySkill(ledger.knex, store.readSchema);
+  const takeover = seconds(started);
+  await live.stop();
+  print({
+    figure: 'DR takeover with a snapshot (empty read-model database → live queues and agent states usable)', seconds: takeover, restoreSeconds: restored,
+    tailEvents: tail.events.length, historyEvents: events, queues: queues.length, agentStateRows: agents.length, target: '≤ 60 s',
+  });
+
+  // 5. Cold start without a snapshot: live_queues alone rebuilt from offset zero.
+  await dropProjections();
+  started = performance.now();
+  const liveOnly = ledger.models.filter((m) => m.name === 'live_queues');
+  const cold = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: new ProjectionStore(ledger.knex, names.prefix), models: liveOnly });
+  await liveQueues(ledger.knex, store.readSchema, tail.dayStart + 86_400_000);
+  print({ figure: 'cold start without a snapshot (live_queues rebuilt from offset zero)', seconds: seconds(started), events: cold.records, eventsPerSecond: cold.eventsPerSecond });
+  print({ figure: 'machine', node: process.version, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(1))), date: new Date().toISOString() });
+} finally {
+  await ledger.close();
+  await dropProjections();
+  await admin.query(`drop schema if exists ${quoteIdent(names.logSchema)} cascade`);
+  await admin.end();
+  rmSync(dir, { recursive: true, force: true });
+}
