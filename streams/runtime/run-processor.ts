@@ -33,6 +33,7 @@ export interface RunProcessorOptions<State, Input> {
   /** Told about each batch of decisions staged (for metrics and latency measurements). */
   readonly onOutputs?: (records: readonly AppendRecord[], input: LogRecord) => void;
   readonly onDeadLetter?: (record: LogRecord, reason: string) => void;
+  readonly onSnapshotFailure?: (error: unknown) => void;
   /** Applied to each decoded input before the decider sees it (e.g. revealing personal fields for an authorised reader). */
   readonly reveal?: (event: DecodedEvent) => Promise<DecodedEvent>;
   /** Maps the ledger's topic names, and the processor's group name, to the ones used (e.g. a per-test namespace). Default: as they are. */
@@ -50,6 +51,7 @@ export interface ProcessorStats {
   replayed: number;
   restores: number;
   snapshotsWritten: number;
+  snapshotFailures: number;
 }
 
 export interface RunningProcessor<State> {
@@ -139,7 +141,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
   const topicName = options.topicName ?? ((topic: string) => topic);
   const snapshotEvery = options.snapshotEvery ?? 10_000;
   const partitions = new Map<string, PartitionState<State>>();
-  const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, replayed: 0, restores: 0, snapshotsWritten: 0 };
+  const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, replayed: 0, restores: 0, snapshotsWritten: 0, snapshotFailures: 0 };
   const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
   const decodeInput = async (value: Buffer): Promise<DecodedEvent> => {
     const event = await codec.decode(value);
@@ -267,8 +269,14 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
         partition.sinceSnapshot++;
         if (partition.sinceSnapshot >= snapshotEvery) {
           partition.sinceSnapshot = 0;
-          await snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, definition.toSnapshot(partition.state));
-          stats.snapshotsWritten++;
+          try {
+            await snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, definition.toSnapshot(partition.state));
+            stats.snapshotsWritten++;
+          } catch (error) {
+            // A snapshot only shortens the next restart; losing one must not stop the decisions.
+            stats.snapshotFailures++;
+            options.onSnapshotFailure?.(error);
+          }
         }
       }
     },
