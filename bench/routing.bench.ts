@@ -178,6 +178,7 @@ async function benchKafka(): Promise<void> {
   const waitLatencies: number[] = [];
   let measureFrom = Number.POSITIVE_INFINITY;
   let offers = 0;
+  const decidedCalls = new Set<string>();
   const pending: EncodableEvent[] = [];
   const clock = (): number => t0 + Math.round(performance.now());
   const observer = await log.subscribe({
@@ -191,6 +192,7 @@ async function benchKafka(): Promise<void> {
         if (decoded.metadata.producer.component !== routingComponent) continue;
         const cause = appendedAt.get(decoded.metadata.causationId ?? '');
         if (decoded.type === 'RoutingDecided') {
+          decidedCalls.add(decoded.metadata.interactionId ?? '');
           const outcome = (decoded.data as LedgerEventMap['RoutingDecided']).outcome;
           if (cause !== undefined && cause >= measureFrom) (outcome === 'OFFER' ? offerLatencies : waitLatencies).push(seenAt - cause);
           continue;
@@ -239,7 +241,9 @@ async function benchKafka(): Promise<void> {
   const warmStart = performance.now();
   for (let c = 0; c < inSystem; c += 500) await arrive(Math.min(500, inSystem - c));
   const warmDeadline = performance.now() + 120_000;
-  while (offers < Math.min(5000, inSystem) && performance.now() < warmDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  // Warm until every call of the warm-up has its first decision (the backlog is worked off), then settle.
+  while ((offers < Math.min(5000, inSystem) || decidedCalls.size < inSystem) && performance.now() < warmDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   const warmedAfterS = Math.round((performance.now() - warmStart) / 100) / 10;
   // Measured: 40 s at `rate` new calls/s while agents free up (~100/s) and take waiting calls.
   measureFrom = performance.now();
