@@ -6,6 +6,7 @@
 //   npm run bench:api
 //   LEDGER_BENCH_SECONDS=20 LEDGER_BENCH_CONCURRENCY=64 LEDGER_BENCH_BATCH=1 npm run bench:api
 import { fork } from 'node:child_process';
+import os from 'node:os';
 import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     const token = await t.token('ingest', { source: 'bench', expiresIn: 3600 });
     const settings = (process.env.LEDGER_BENCH_SETTINGS ?? '1x64,1x128,10x16').split(',').map((s) => s.split('x').map(Number));
     for (const [batch, concurrency] of settings) {
+      const cpuBefore = process.cpuUsage();
       const child = fork(fileURLToPath(import.meta.url), ['--load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
         child.once('message', (m) => resolve(m as Record<string, unknown>));
@@ -119,10 +121,13 @@ async function main(): Promise<void> {
         child.send({ url: t.api.url, token, concurrency, batch, seconds, warmupSeconds } satisfies LoadSpec);
       });
       child.kill();
+      const cpu = process.cpuUsage(cpuBefore);
+      const apiCpuMicrosPerEvent = Math.round((cpu.user + cpu.system) / Math.max(1, Number(result.eventsAccepted) * (1 + warmupSeconds / seconds)));
       const batchSizes = await t.api.metrics.ingestBatch.get();
       const sum = batchSizes.values.find((v) => v.metricName === 'ledger_api_append_batch_size_sum')?.value ?? 0;
       const count = batchSizes.values.find((v) => v.metricName === 'ledger_api_append_batch_size_count')?.value ?? 1;
-      print({ adapter: 'embedded', ...result, meanEventsPerLogAppendSoFar: Math.round((sum / Math.max(1, count)) * 10) / 10 });
+      // CPU of the API process (parent) per accepted event, warm-up included pro rata: what one core could carry without contention.
+      print({ adapter: 'embedded', ...result, meanEventsPerLogAppendSoFar: Math.round((sum / Math.max(1, count)) * 10) / 10, apiCpuMicrosPerEvent, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) });
     }
   } finally {
     await t.close();

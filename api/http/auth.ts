@@ -78,8 +78,46 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * Verified tokens, so a busy ingest client does not pay an HMAC per request: the token string is
+ * the key (any change to it misses), the principal is reused until the token's own `exp`.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; exp: number }>();
+  private readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get(token: string, now: number): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.exp * 1000 <= now) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  set(token: string, principal: Principal, exp: number): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(token, { principal, exp });
+  }
+}
+
+function expOf(token: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Authenticates the bearer token (header, or `access_token` query parameter for EventSource, which cannot set headers). */
 export function authenticate(keys: TokenKeys, now: () => number): RequestHandler {
+  const verified = new VerifiedTokens(10_000);
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     const fromQuery = typeof req.query.access_token === 'string' && req.headers.accept?.includes('text/event-stream') ? req.query.access_token : undefined;
@@ -88,7 +126,14 @@ export function authenticate(keys: TokenKeys, now: () => number): RequestHandler
       next();
       return;
     }
+    const cached = verified.get(token, now());
+    if (cached) {
+      req.principal = cached;
+      next();
+      return;
+    }
     verifyToken(keys, token, now).then((principal) => {
+      verified.set(token, principal, expOf(token));
       req.principal = principal;
       next();
     }, next);
