@@ -7,6 +7,8 @@
 //   ROUTING_STALL_AFTER     after this many routing inputs, print `stalled` and block inside the batch
 //   ROUTING_SESSION_TIMEOUT_MS  how soon a killed member's partitions are taken over
 //   ROUTING_MAX_BATCH       records per batch (default 50)
+//   ROUTING_TICK_MS         run the ticker at this interval (wall clock); default: no ticker
+//   ROUTING_DEBUG_SIZES     report inputs that cause many decisions (stderr)
 import pg from 'pg';
 import { readConfig } from '../../platform/config.ts';
 import { openLog } from '../../log/open-log.ts';
@@ -43,6 +45,7 @@ const service = await startRoutingService({
   topicName: (topic) => `${namespace}${topic}`,
   snapshotEvery: Number(env.ROUTING_SNAPSHOT_EVERY ?? '10000'),
   maxBatchSize: Number(env.ROUTING_MAX_BATCH ?? '50'),
+  ticks: env.ROUTING_TICK_MS ? { intervalMs: Number(env.ROUTING_TICK_MS), now: () => Date.now(), onError: (error) => process.stderr.write(`tick failed: ${String(error)}\n`) } : undefined,
   onDecisions: env.ROUTING_DEBUG_SIZES ? (records, input) => {
     const bytes = records.reduce((sum, r) => sum + r.value.length, 0);
     if (bytes > 20_000 || records.length > 20) process.stderr.write(`large output: ${records.length} records, ${bytes} bytes, from ${input.topic}/${input.partition}/${input.offset}\n`);

@@ -1,5 +1,6 @@
 // Runs the routing pipeline of one process: the sequencer (source topics → ledger.routing.inputs
-// keyed by site) and the routing processor (→ decisions), both on streams/runtime.
+// keyed by site), the routing processor (→ decisions), both on streams/runtime, and optionally
+// the ticker (event-time ticks per site).
 import type { AppendRecord, LedgerLog, LogRecord, TopicSpec } from '../../log/port.ts';
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
 import type { ProcessorDefinition } from '../runtime/processor.ts';
@@ -7,6 +8,7 @@ import { runProcessor, type RunningProcessor } from '../runtime/run-processor.ts
 import type { SnapshotStore } from '../runtime/snapshot-store.ts';
 import type { RoutingInput } from './routing.decider.ts';
 import { routingInputsTopic, routingProcessor, routingSequencer, type RoutingSites, type SequencerState } from './routing.processor.ts';
+import { startRoutingTicker, type RoutingTicker } from './routing-ticker.ts';
 
 export interface RoutingServiceOptions {
   readonly log: LedgerLog;
@@ -20,10 +22,13 @@ export interface RoutingServiceOptions {
   readonly wrapRouting?: (definition: ProcessorDefinition<RoutingSites, RoutingInput>) => ProcessorDefinition<RoutingSites, RoutingInput>;
   readonly onDecisions?: (records: readonly AppendRecord[], input: LogRecord) => void;
   readonly onDeadLetter?: (record: LogRecord, reason: string) => void;
+  /** Appends RoutingClockTicked for every site at this interval (production: 1,000 ms, wall clock). Off when absent. */
+  readonly ticks?: { readonly intervalMs: number; readonly now: () => number; readonly onError?: (error: unknown) => void };
 }
 
 export interface RoutingService {
   readonly sequencer: RunningProcessor<SequencerState>;
+  readonly ticker: RoutingTicker | undefined;
   readonly routing: RunningProcessor<RoutingSites>;
   stop(): Promise<void>;
   /** Settles when either processor stops; rejects with the first failure. */
@@ -46,11 +51,17 @@ export async function startRoutingService(options: RoutingServiceOptions): Promi
     await sequencer.stop().catch(() => undefined);
     throw error;
   }
+  const topicName = options.topicName ?? ((topic: string) => topic);
+  const ticker = options.ticks
+    ? startRoutingTicker({ log: options.log, codec: options.codec, sites: options.sites, intervalMs: options.ticks.intervalMs, now: options.ticks.now, onError: options.ticks.onError, topic: topicName(routingInputsTopic) })
+    : undefined;
   return {
     sequencer,
     routing,
+    ticker,
     done: Promise.all([sequencer.subscription.done, routing.subscription.done]).then(() => undefined),
     async stop() {
+      ticker?.stop();
       await Promise.allSettled([sequencer.stop(), routing.stop()]);
     },
   };

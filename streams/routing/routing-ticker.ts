@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LedgerLog } from '../../log/port.ts';
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
-import { routingInputsTopic } from './routing.processor.ts';
+const routingInputsTopic = 'ledger.routing.inputs';
 
 export interface RoutingTicker {
   /** Appends one tick per site now (also used by tests and benchmarks to drive time). */
