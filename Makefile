@@ -1,17 +1,14 @@
 # Entry points. The scripts do the work; keep targets thin. See README.md.
-.PHONY: help test test-all run kafka-up kafka-down registry-up registry-down infra-up infra-down ci
+.PHONY: help test run kafka-up kafka-down registry-up registry-down infra-up infra-down ci
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-test: ## unit + int tests (Kafka specs need LEDGER_TEST_KAFKA=1 and `make infra-up`)
-	npm test
+test: ## the whole suite on both log adapters (starts Kafka and the registry if not running, stops them after)
+	scripts/test.sh
 
-test-all: infra-up ## npm test with the Kafka and registry specs enabled (starts both if needed)
-	LEDGER_TEST_KAFKA=1 LEDGER_TEST_REGISTRY=1 npm test
-
-run: ## the product, embedded (no Kafka needed)
-	npm start
+run: ## the product, embedded (no Kafka needed); node directly so Ctrl-C/SIGTERM reach it
+	node_modules/.bin/node cli/call-ledger.ts run
 
 kafka-up: ## Apache Kafka (KRaft, one node) on 127.0.0.1:9092, fetched from Maven Central
 	scripts/kafka.sh up

@@ -21,7 +21,9 @@ const output = required('LEDGER_CHILD_OUTPUT');
 const batchDelayMs = Number(env.LEDGER_CHILD_BATCH_DELAY_MS ?? '0');
 const sessionTimeoutMs = env.LEDGER_CHILD_SESSION_TIMEOUT_MS ? Number(env.LEDGER_CHILD_SESSION_TIMEOUT_MS) : undefined;
 
-const log = await openLog(readConfig(env), { embedded: { sessionTimeoutMs } });
+// Kafka refuses session timeouts below the broker's group.min.session.timeout.ms (6 s by default).
+const kafkaSessionTimeoutMs = sessionTimeoutMs === undefined ? undefined : Math.max(sessionTimeoutMs, 6_000);
+const log = await openLog(readConfig(env), { embedded: { sessionTimeoutMs }, kafka: { sessionTimeoutMs: kafkaSessionTimeoutMs } });
 const subscription = await log.subscribe({
   group,
   topics: [input],
