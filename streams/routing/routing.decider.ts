@@ -1142,9 +1142,26 @@ function callFirst(a: Call, aScore: number, b: Call | undefined, bScore: number)
   return a.seq < b.seq;
 }
 
+/**
+ * The best call of the sub-queue the agent has not already rung: usually the head; else a
+ * best-first walk down the heap past the calls it rang (as many as it rang, so few).
+ */
 function topFor(sub: SubQueue, agent: Agent): Call | undefined {
-  const top = sub.calls.peek();
-  return top && !top.declinedBy.includes(agent.id) ? top : undefined;
+  const items = sub.calls.values();
+  if (items.length === 0) return undefined;
+  if (!items[0].declinedBy.includes(agent.id)) return items[0];
+  const frontier = [0];
+  while (frontier.length > 0) {
+    let best = 0;
+    for (let i = 1; i < frontier.length; i++) if (callBefore(items[frontier[i]], items[frontier[best]])) best = i;
+    const index = frontier[best];
+    frontier.splice(best, 1);
+    const call = items[index];
+    if (!call.declinedBy.includes(agent.id)) return call;
+    if (2 * index + 1 < items.length) frontier.push(2 * index + 1);
+    if (2 * index + 2 < items.length) frontier.push(2 * index + 2);
+  }
+  return undefined;
 }
 
 function round(value: number): number {

@@ -100,6 +100,45 @@ function generate(seed: number, length: number): Generated {
   return { inputs };
 }
 
+/**
+ * What must hold after every input: offers agree on both sides, queue lengths match the calls,
+ * waiting calls sit in exactly one sub-queue, and no sub-queue has a waiting call and a free agent
+ * who could take it (the agent not having rung it already).
+ */
+function invariantViolations(state: RoutingState): string[] {
+  const broken: string[] = [];
+  const lengths = new Map<string, number>();
+  for (const call of state.calls.values()) {
+    lengths.set(call.queueId, (lengths.get(call.queueId) ?? 0) + 1);
+    if (call.offer) {
+      const agent = state.agents.get(call.offer.agentId);
+      if (agent && agent.offer?.offerId !== call.offer.offerId) broken.push(`${call.interactionId}: offered to ${call.offer.agentId}, who rings ${agent.offer?.offerId ?? 'nothing'}`);
+      if (call.sub) broken.push(`${call.interactionId}: ringing and waiting at once`);
+    }
+    if (call.sub && !call.sub.calls.has(call)) broken.push(`${call.interactionId}: not in its sub-queue heap`);
+    if (!call.offer && !call.sub && call.relationshipUntil === null) broken.push(`${call.interactionId}: neither ringing, waiting nor waiting for its relationship agent`);
+  }
+  for (const [queueId, length] of lengths) if (state.queueLengths.get(queueId) !== length) broken.push(`queue ${queueId}: length ${state.queueLengths.get(queueId)} for ${length} calls`);
+  for (const [queueId, length] of state.queueLengths) if (lengths.get(queueId) !== length) broken.push(`queue ${queueId}: length ${length} for ${lengths.get(queueId) ?? 0} calls`);
+  for (const agent of state.agents.values()) {
+    if (agent.offer) {
+      const call = state.calls.get(agent.offer.interactionId);
+      if (call?.offer?.offerId !== agent.offer.offerId) broken.push(`${agent.id}: rings ${agent.offer.offerId}, which no call has`);
+    }
+    const free = agent.state === 'AVAILABLE' && agent.offer === null && agent.onCall === null;
+    for (const sub of agent.indexedIn) if (!free) broken.push(`${agent.id}: indexed in ${sub.key} while not free`);
+  }
+  for (const sub of state.subQueues.values()) {
+    for (const index of [sub.routable.CURRENT, sub.routable.CANDIDATE]) {
+      for (const agent of index.values()) {
+        const waiting = sub.calls.values().find((call) => !call.declinedBy.includes(agent.id));
+        if (waiting) broken.push(`${sub.key}: ${waiting.interactionId} waits while ${agent.id} is free`);
+      }
+    }
+  }
+  return broken;
+}
+
 const codec = new EventCodec({ catalogue: catalogue(), registry: new InMemorySchemaRegistry() });
 
 /** Decides the inputs (restoring from a snapshot before input `restartAt`, if given); returns every decision's bytes. */
@@ -141,6 +180,22 @@ describe('routing decider replay', function () {
     // The sequences exercise the decider: offers, timers and refusals all happen.
     expect(decisions).to.be.greaterThan(2000);
     expect(refusals).to.be.greaterThan(10);
+  });
+
+  it('keeps its invariants after every input of random sequences', function () {
+    for (const seed of seeds.slice(0, 20)) {
+      const { inputs } = generate(seed, 400);
+      const state = initialState();
+      inputs.forEach((input, index) => {
+        try {
+          decide(input, state);
+        } catch {
+          // refused: state unchanged
+        }
+        const broken = invariantViolations(state);
+        expect(broken, `seed ${seed}, after input ${index} (${input.type})`).to.deep.equal([]);
+      });
+    }
   });
 
   it('restores from a snapshot at every point of one sequence', async function () {
