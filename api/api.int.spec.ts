@@ -236,6 +236,27 @@ describe('API (real server, embedded log)', function () {
     });
   });
 
+  describe('compliance, by customer', () => {
+    it('finds the customer\'s interactions on the log and lists who read their data', async () => {
+      const ingest = await t.token('ingest', { source: 'telephony-customer' });
+      const interactionId = `ix-${randomUUID()}`;
+      const customerId = `C-${randomUUID().slice(0, 8)}`;
+      await http.post('/v1/events/batch').set('authorization', `Bearer ${ingest}`).send({
+        events: [jsonEvent('InteractionStarted', { interactionId }), jsonEvent('CustomerIdentified', { interactionId, data: { customerId } })],
+      }).expect(200);
+      const compliance = await t.token('compliance');
+      await http.get(`/v1/compliance/interactions/${interactionId}/timeline`).set('authorization', `Bearer ${compliance}`).expect(200);
+      const res = await http.get(`/v1/compliance/customers/${customerId}/timeline`).query({ purpose: 'complaint C-1' }).set('authorization', `Bearer ${compliance}`).expect(200);
+      expect(res.body.interactions.map((i: { interactionId: string }) => i.interactionId)).to.deep.equal([interactionId]);
+      expect(res.body.interactions[0].entries[1].data.customerName).to.not.equal('[redacted]');
+      expect(res.body.entries.map((e: { data: { role: string } }) => e.data.role)).to.deep.equal(['COMPLIANCE']);
+      const ndjson = await http.get(`/v1/compliance/customers/${customerId}/timeline`).query({ format: 'ndjson' }).set('authorization', `Bearer ${compliance}`).expect(200);
+      expect(ndjson.headers['content-type']).to.match(/^application\/x-ndjson/);
+      const audit = (await eventsOf(t, 'ledger.audit')).filter((e) => e.type === 'DataAccessed' && e.data.customerId === customerId);
+      expect(audit.map((e) => e.type === 'DataAccessed' && `${e.data.action}:${e.data.purpose}`)).to.include.members(['READ:complaint C-1', 'EXPORT:compliance review']);
+    });
+  });
+
   describe('analyst queries', () => {
     it('pages KPIs as JSON and exports CSV with formulas disarmed; routes without a read model say 501', async () => {
       const analyst = await t.token('analyst');
