@@ -10,7 +10,7 @@ import { ProjectionStore } from '../projections/runtime/store.ts';
 import { readModels } from '../projections/read-models.ts';
 import { testDatabaseUrl } from '../test/support/test-database.ts';
 import { projectionQueries } from './queries/projection-queries.ts';
-import { jsonEvent, openTestApi, type TestApi } from './testing/api-test-support.ts';
+import { jsonEvent, openTestApi, type TestApi } from '../test/support/api-harness.ts';
 
 async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
   for (;;) {

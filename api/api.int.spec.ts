@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
-import { jsonEvent, openSse, openTestApi, type TestApi } from './testing/api-test-support.ts';
+import { jsonEvent, openSse, openTestApi, type TestApi } from '../test/support/api-harness.ts';
 
 async function eventsOf(t: TestApi, topic: string): Promise<AnyLedgerEvent[]> {
   const out: AnyLedgerEvent[] = [];

@@ -103,7 +103,7 @@ async function runLoad(spec: LoadSpec): Promise<Record<string, unknown>> {
 // ─────────────── parent: ledger + API ───────────────
 
 async function main(): Promise<void> {
-  const { openTestApi } = await import('../api/testing/api-test-support.ts');
+  const { openTestApi } = await import('../test/support/api-harness.ts');
   const t = await openTestApi({
     limits: { ratePerSource: 10_000_000, burstPerSource: 10_000_000 },
     configOverrides: { LEDGER_TOPIC_PARTITIONS: '6', ...(process.env.LEDGER_BENCH_DATABASE_URL ? { LEDGER_DATABASE_URL: process.env.LEDGER_BENCH_DATABASE_URL } : {}) },

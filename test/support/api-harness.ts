@@ -1,4 +1,4 @@
-// Wiring for API specs and the benchmark: a ledger on the embedded log in a fresh PostgreSQL
+// Wiring for API specs (api/*.int|e2e.spec.ts) and the benchmark: a ledger on the embedded log in a fresh PostgreSQL
 // schema (the machine's test database), the API listening on a free port, tokens per role, a
 // small SSE client, and JSON events built from the catalogue samples.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -8,11 +8,11 @@ import { openLedger, type Ledger } from '../../platform/open-ledger.ts';
 import { ledgerTopics } from '../../platform/topics.ts';
 import { sampleEvent } from '../../schemas/fixtures/samples.ts';
 import type { LedgerEventMap, LedgerEventType } from '../../schemas/generated/events.ts';
-import { testDatabaseUrl } from '../../test/support/test-database.ts';
-import type { ApiLimits } from '../app.ts';
-import { signToken, type Role, type TokenClaims } from '../http/auth.ts';
-import type { QueryPorts } from '../queries/query-ports.ts';
-import { startApi, type RunningApi } from '../server.ts';
+import { testDatabaseUrl } from './test-database.ts';
+import type { ApiLimits } from '../../api/app.ts';
+import { signToken, type Role, type TokenClaims } from '../../api/http/auth.ts';
+import type { QueryPorts } from '../../api/queries/query-ports.ts';
+import { startApi, type RunningApi } from '../../api/server.ts';
 
 export const testSecret = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 
