@@ -107,6 +107,7 @@ describe('API (real server, embedded log)', function () {
       const compliance = await t.token('compliance');
       await http.get(`/v1/compliance/customers/${encodeURIComponent("C1' OR '1'='1")}/timeline`).set('authorization', `Bearer ${compliance}`).expect(422);
       await http.get('/v1/analytics/kpis').query({ limit: '1; select pg_sleep(10)' }).set('authorization', `Bearer ${analyst}`).expect(422);
+      await http.get(`/v1/interactions/${encodeURIComponent("x' union select * from ledger.events --")}/screen-pop`).set('authorization', `Bearer ${await t.token('agent')}`).expect(422);
     });
   });
 

@@ -86,6 +86,12 @@ export function agentRoutes(parts: AgentRouteParts): Router {
   };
 
   const agentOnly = allow('agent');
+  for (const name of ['interactionId', 'offerId']) {
+    router.param(name, (_req, _res, next, value: string) => {
+      if (!/^[A-Za-z0-9._:/@-]{1,128}$/.test(value)) fail('validation', `${name} has characters that are not allowed.`, { errors: [{ field: name, rule: 'pattern', message: 'must match ^[A-Za-z0-9._:/@-]{1,128}$' }] });
+      next();
+    });
+  }
   const body = <T>(req: Request): T => (req.body ?? {}) as T;
 
   router.post('/v1/agents/me/login', agentOnly, validateBody(commandSchemas.login), async (req, res) => {

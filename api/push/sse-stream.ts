@@ -57,7 +57,13 @@ export async function openSseStream(req: Request, res: Response, parts: StreamPa
   const deliver = async (item: DecodedRecord) => {
     const key = cursorKey(item.record.topic, item.record.partition);
     if (item.record.offset < (position.get(key) ?? 0)) return;
-    const messages = await select(item);
+    let messages: readonly PushMessage[] = [];
+    try {
+      messages = await select(item);
+    } catch (error) {
+      parts.onError(error); // one record that cannot be shown (e.g. its audit append failed) must not stall the stream
+      send({ event: 'error', data: { eventId: item.event.metadata.eventId, detail: 'this event could not be delivered' } }, null);
+    }
     position.set(key, item.record.offset + 1);
     messages.forEach((m, i) => send(m, i === messages.length - 1 ? formatCursor(position, topics) : null));
     if (messages.length > 0) parts.metrics.pushLatency.observe({ stream: name }, Math.max(0, Date.now() - item.event.metadata.recordedAt) / 1000);
