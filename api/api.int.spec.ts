@@ -160,6 +160,10 @@ describe('API (real server, embedded log)', function () {
 
       await post(`/v1/agents/me/offers/${encodeURIComponent(offerId)}/accept`, agent, { interactionId }).expect(200);
       await post(`/v1/agents/me/offers/${encodeURIComponent(offerId)}/accept`, agent, { interactionId }).expect(409);
+      // A page reloaded mid-call (no Last-Event-ID) sees the recent offer again and keeps getting the call's pushes.
+      const reloaded = await openSse(`${t.api.url}/v1/agents/me/stream`, agent);
+      await reloaded.next((m) => m.event === 'caught-up');
+      expect(reloaded.messages.some((m) => m.event === 'offer' && m.data.offerId === offerId)).to.equal(true);
       await post(`/v1/agents/me/interactions/${interactionId}/hold`, agent, { reasonCode: 'lookup' }).expect(200);
       await post(`/v1/agents/me/interactions/${interactionId}/resume`, agent).expect(200);
       await post(`/v1/agents/me/interactions/${interactionId}/conference`, agent, { participants: [{ role: 'SUPERVISOR', agentId: 'S0107' }] }).expect(200);
@@ -178,6 +182,9 @@ describe('API (real server, embedded log)', function () {
       const ticket = await stream.next((m) => m.event === 'ticket-fields');
       const fields = (ticket.data.data as { fields: { name: string; value: string }[] }).fields;
 
+      const reloadedTranscript = await reloaded.next((m) => m.event === 'transcript');
+      expect((reloadedTranscript.data.data as { text: string }).text).to.equal('他让我把钱转到安全账户');
+      await reloaded.close();
       const me = await http.get('/v1/agents/me').set('authorization', `Bearer ${agent}`).expect(200);
       expect(me.body.agent).to.include({ state: 'BUSY', interactionId });
 

@@ -36,12 +36,14 @@ export interface ApiLimits {
   readonly lookbackMs: number;
   /** Consumer lag (records) above which /ready says degraded. */
   readonly maxLag: number;
+  /** How much recent log a fresh agent stream replays (an offer ringing during a page reload is shown again). */
+  readonly offerReplayMs: number;
   /** Longest customer-timeline range when the log must be scanned (no customer-history read model). */
   readonly maxScanDays: number;
 }
 
 export const defaultLimits: ApiLimits = {
-  bodyBytes: 1_048_576, ratePerSource: 20_000, burstPerSource: 40_000, maxBatchEvents: 1000, lookbackMs: 24 * 3_600_000, maxLag: 10_000, maxScanDays: 31,
+  bodyBytes: 1_048_576, ratePerSource: 20_000, burstPerSource: 40_000, maxBatchEvents: 1000, lookbackMs: 24 * 3_600_000, maxLag: 10_000, maxScanDays: 31, offerReplayMs: 30_000,
 };
 
 export interface ApiParts {
@@ -119,7 +121,7 @@ export function createApp(parts: ApiParts): Api {
     now: parts.now, codec: parts.codec, validator: new JsonEventValidator(parts.codec.catalogue), ingest, producer, maxBatchEvents: limits.maxBatchEvents,
     buckets: new TokenBuckets({ capacity: limits.burstPerSource, ratePerSecond: limits.ratePerSource, now: parts.now }),
   }));
-  app.use(agentRoutes({ now: parts.now, io, access, audit, queries, stream, metrics, lookbackMs: limits.lookbackMs }));
+  app.use(agentRoutes({ now: parts.now, io, access, audit, queries, stream, metrics, lookbackMs: limits.lookbackMs, offerReplayMs: limits.offerReplayMs }));
   app.use(supervisorRoutes({ stream, codec: parts.codec, personalData: parts.personalData }));
   app.use(analystRoutes({ now: parts.now, queries }));
   app.use(customerRoutes({ access, audit, queries }));

@@ -27,6 +27,8 @@ export interface AgentRouteParts {
   readonly metrics: ApiMetrics;
   /** How far back the agent's and the interaction's events are read (a shift). */
   readonly lookbackMs: number;
+  /** How much of the recent log a fresh agent stream (no Last-Event-ID) replays: about one ring timeout. */
+  readonly offerReplayMs: number;
 }
 
 class KeyedQueue {
@@ -165,8 +167,12 @@ export function agentRoutes(parts: AgentRouteParts): Router {
 
   router.get('/v1/agents/me/stream', agentOnly, async (req, res) => {
     const principal = principalOf(req);
-    const select = agentStreamSelect({ principal, access: parts.access, audit: parts.audit, queries: parts.queries, requestId: String(res.locals.requestId ?? ''), agentsTopic });
-    await openSseStream(req, res, parts.stream, 'agent', [agentsTopic, parts.access.interactionsTopic], select);
+    const { state } = await loadState(agentIdOf(req), null);
+    const current = state.agent.interactionId ? [state.agent.interactionId] : [];
+    const select = agentStreamSelect({ principal, access: parts.access, audit: parts.audit, queries: parts.queries, requestId: String(res.locals.requestId ?? ''), agentsTopic, current });
+    // Without Last-Event-ID the stream replays the last ring timeout's worth of the log, so an
+    // offer ringing while the page reloaded is shown again (only this agent's offers pass).
+    await openSseStream(req, res, parts.stream, 'agent', [agentsTopic, parts.access.interactionsTopic], select, { replayFrom: parts.now() - parts.offerReplayMs });
   });
 
   return router;

@@ -26,10 +26,12 @@ function message(event: string, e: AnyLedgerEvent): PushMessage {
 
 export function agentStreamSelect(options: {
   principal: Principal; access: InteractionAccess; audit: AuditTrail; queries: QueryPorts; requestId: string; agentsTopic: string;
+  /** Calls the agent is on already (a page reloaded mid-call keeps receiving its transcript). */
+  current?: readonly string[];
 }): Select {
   const { principal, access, audit } = options;
   const agentId = principal.agentId ?? '';
-  const mine = new Set<string>();
+  const mine = new Set<string>(options.current ?? []);
   const audited = new Set<string>();
   return async ({ record, event }: DecodedRecord) => {
     if (record.topic === options.agentsTopic) {

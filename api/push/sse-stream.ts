@@ -27,13 +27,27 @@ export interface StreamParts {
   readonly onError: (error: unknown) => void;
 }
 
-export async function openSseStream(req: Request, res: Response, parts: StreamParts, name: string, topics: readonly string[], select: Select): Promise<void> {
+/** Where a partition's replay starts when the client sends no Last-Event-ID and asks for the recent past. */
+async function offsetAt(log: LedgerLog, topic: string, partition: number, timestamp: number, high: number): Promise<number> {
+  for await (const batch of log.readRange({ topic, partitions: [partition], from: { timestamp }, batchSize: 1 })) {
+    if (batch.length > 0) return batch[0].offset;
+  }
+  return high;
+}
+
+export async function openSseStream(
+  req: Request, res: Response, parts: StreamParts, name: string, topics: readonly string[], select: Select, options: { replayFrom?: number } = {},
+): Promise<void> {
   const lastEventId = (req.headers['last-event-id'] as string | undefined) ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
   let cursor: Cursor | undefined = parseCursor(lastEventId, topics);
   const resumed = cursor !== undefined;
   if (!cursor) {
     cursor = new Map();
-    for (const topic of topics) for (const p of (await parts.log.describeTopic(topic)).partitions) cursor.set(cursorKey(topic, p.partition), p.high);
+    for (const topic of topics) {
+      for (const p of (await parts.log.describeTopic(topic)).partitions) {
+        cursor.set(cursorKey(topic, p.partition), options.replayFrom === undefined ? p.high : await offsetAt(parts.log, topic, p.partition, options.replayFrom, p.high));
+      }
+    }
   } else {
     // Partitions the id does not mention start at their beginning.
     for (const topic of topics) for (const p of (await parts.log.describeTopic(topic)).partitions) if (!cursor.has(cursorKey(topic, p.partition))) cursor.set(cursorKey(topic, p.partition), p.low);
