@@ -28,6 +28,7 @@ function time(flag: string, value: string | undefined): number | undefined {
 export async function dualTrackReportCommand(options: DualTrackCommandOptions): Promise<void> {
   if (!options.legacy.startsWith('legacy:')) throw new Error(`--legacy: a legacy source is named legacy:<name>, got '${options.legacy}'`);
   const ledger = await openLedger(readConfig(), { warn: (message) => console.error(message) });
+  let flagged: boolean;
   const knex = openKnex(ledger.databaseUrl);
   try {
     const store = new ProjectionStore(knex, ledger.config.projections.schemaPrefix);
@@ -39,9 +40,14 @@ export async function dualTrackReportCommand(options: DualTrackCommandOptions): 
     if (options.out) writeFileSync(options.out, text);
     else process.stdout.write(text);
     console.error(`dual-track: ${report.flaggedRows} of ${report.rows.length} queue-intervals flagged (threshold ${report.threshold})`);
-    if (report.flaggedRows > 0) process.exitCode = 2;
+    flagged = report.flaggedRows > 0;
   } finally {
     await knex.destroy();
     await ledger.close();
+  }
+  // Exit code 2 for scheduled checks (set explicitly: a dependency resets process.exitCode on exit).
+  if (flagged) {
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    process.exit(2);
   }
 }

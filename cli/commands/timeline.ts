@@ -19,6 +19,7 @@ export interface TimelineCommandOptions {
 export async function timelineCommand(options: TimelineCommandOptions): Promise<void> {
   if ((options.interaction === undefined) === (options.customer === undefined)) throw new Error('timeline: give exactly one of --interaction <id> or --customer <id>');
   const ledger = await openLedger(readConfig(), { warn: (message) => console.error(message) });
+  let flagged: boolean;
   try {
     const seals = new PostgresSealStore(ledger.pool, ledger.config.dbSchema);
     await seals.migrate();
@@ -41,8 +42,13 @@ export async function timelineCommand(options: TimelineCommandOptions): Promise<
     if (options.out) writeFileSync(options.out, text);
     else process.stdout.write(text);
     for (const t of timelines) console.error(`timeline: ${t.interactionId}: ${t.events.length} events, chain ${t.chain.verification.status}, decisions ${t.replay.result}`);
-    if (timelines.some((t) => t.chain.verification.status === 'altered' || t.replay.result !== 'reproduced')) process.exitCode = 2;
+    flagged = timelines.some((t) => t.chain.verification.status === 'altered' || t.replay.result !== 'reproduced');
   } finally {
     await ledger.close();
+  }
+  // Exit code 2 for scheduled checks (set explicitly: a dependency resets process.exitCode on exit).
+  if (flagged) {
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    process.exit(2);
   }
 }
