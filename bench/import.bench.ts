@@ -5,6 +5,7 @@
 // uses a fresh schema that is dropped at the end.
 //   npm run bench:import                       # LEDGER_BENCH_DATABASE_URL or the local `test` database
 //   LEDGER_BENCH_ROWS=200000 npm run bench:import
+//   LEDGER_BENCH_ONLY=queue_log npm run bench:import     # one file only (queue_log or cdr)
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ import { validateCdrMapping } from '../producers/importers/cdr/cdr-mapping.ts';
 const databaseUrl = process.env.LEDGER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const rows = Number(process.env.LEDGER_BENCH_ROWS ?? '1000000');
 const callers = 5000;
+const only = process.env.LEDGER_BENCH_ONLY;
 const schema = `bench_imp_${randomBytes(4).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'import-bench-'));
 
@@ -125,14 +127,18 @@ async function main(): Promise<void> {
       })}\n`);
     };
 
-    const qlog = join(dir, 'bench.queue_log');
-    await write(qlog, queueLog(rows));
-    await measure('queue_log', () => importQueueLog({ file: qlog, settings: { source: 'bench-qlog' }, sink, checkpoints }));
-    rmSync(qlog);
-    const csv = join(dir, 'bench.csv');
-    await write(csv, cdr(rows));
-    await measure('cdr', () => importCdr({ file: csv, mapping: cdrMapping, source: 'bench-cdr', sink, checkpoints }));
-    await measure('cdr again (already imported: nothing appended)', () => importCdr({ file: csv, mapping: cdrMapping, source: 'bench-cdr', sink, checkpoints }));
+    if (only === undefined || only === 'queue_log') {
+      const qlog = join(dir, 'bench.queue_log');
+      await write(qlog, queueLog(rows));
+      await measure('queue_log', () => importQueueLog({ file: qlog, settings: { source: 'bench-qlog' }, sink, checkpoints }));
+      rmSync(qlog);
+    }
+    if (only === undefined || only === 'cdr') {
+      const csv = join(dir, 'bench.csv');
+      await write(csv, cdr(rows));
+      await measure('cdr', () => importCdr({ file: csv, mapping: cdrMapping, source: 'bench-cdr', sink, checkpoints }));
+      await measure('cdr again (already imported: nothing appended)', () => importCdr({ file: csv, mapping: cdrMapping, source: 'bench-cdr', sink, checkpoints }));
+    }
     clearInterval(sample);
   } finally {
     await log.close();
