@@ -56,6 +56,9 @@ describe('API with the projections (e2e, embedded log)', function () {
       });
       expect(queue.waiting).to.equal(1);
       expect(queue.calls[0].interactionId).to.equal(interactionId);
+      const rolling = await request(t.api.url).get('/v1/wallboard/rolling').query({ windowMinutes: 60 }).set('authorization', `Bearer ${supervisor}`).expect(200);
+      expect(rolling.body.queues).to.be.an('array');
+      await request(t.api.url).get('/v1/wallboard/agents').set('authorization', `Bearer ${supervisor}`).expect(200);
       const metrics = await request(t.api.url).get('/metrics').expect(200);
       expect(metrics.text).to.include(`ledger_queue_waiting{queue="${queueId}"} 1`);
 

@@ -94,5 +94,14 @@ export function analystRoutes(options: { now: () => number; queries: QueryPorts 
     if (!queries.liveQueues) return missing('live queues');
     res.json({ at: options.now(), queues: await queries.liveQueues(options.now()) });
   });
+  router.get('/v1/wallboard/agents', allow('supervisor', 'analyst', 'ops'), async (_req, res) => {
+    if (!queries.agentsBySkill) return missing('live queues');
+    res.json({ at: options.now(), skills: await queries.agentsBySkill() });
+  });
+  router.get('/v1/wallboard/rolling', allow('supervisor', 'analyst', 'ops'), async (req, res) => {
+    if (!queries.rollingKpis) return missing('wallboard KPI');
+    const windowMinutes = integer(req, 'windowMinutes', 60, 15, 1440);
+    res.json({ at: options.now(), windowMinutes, queues: await queries.rollingKpis(options.now(), windowMinutes) });
+  });
   return router;
 }

@@ -2,8 +2,8 @@
 // through the stable `<prefix>_read` views). Agent profiles, IVR funnel, intents and customer
 // history plug in here as their read models land (docs/api.md, "Seams").
 import type { Knex } from 'knex';
-import { liveQueues } from '../../projections/live-queues/live-queues.queries.ts';
-import { wallboard, type Dimension } from '../../projections/wallboard/wallboard.queries.ts';
+import { agentsBySkill, liveQueues } from '../../projections/live-queues/live-queues.queries.ts';
+import { rollingWallboard, wallboard, type Dimension } from '../../projections/wallboard/wallboard.queries.ts';
 import { INTERVAL_MS } from '../../projections/wallboard/intervals.ts';
 import type { KpiFilter, Page, QueryPorts, Row } from './query-ports.ts';
 
@@ -27,6 +27,11 @@ function flatten(value: Record<string, unknown>, prefix = ''): Row {
 export function projectionQueries(knex: Knex, readSchema: string): QueryPorts {
   return {
     liveQueues: (now) => liveQueues(knex, readSchema, now),
+    agentsBySkill: () => agentsBySkill(knex, readSchema),
+    async rollingKpis(now, windowMinutes) {
+      const rows = await rollingWallboard(knex, readSchema, now, windowMinutes, ['queue']);
+      return rows.map((r) => flatten({ queue: r.queue ?? null, windowMinutes, ...r.figures } as Record<string, unknown>));
+    },
     async serviceLevels(from, to) {
       const rows = await wallboard(knex, readSchema, { grain: 'total', by: ['queue'], fromMs: Math.floor(from / INTERVAL_MS) * INTERVAL_MS, toMs: to });
       return new Map(rows.map((r) => [r.queue ?? '', r.figures.serviceLevel]));

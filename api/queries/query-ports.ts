@@ -31,6 +31,10 @@ export type Row = Readonly<Record<string, string | number | boolean | null>>;
 export interface QueryPorts {
   /** Live queues now (live-queues projection). */
   liveQueues?(now: number): Promise<readonly unknown[]>;
+  /** Logged-in agents by state per skill (live-queues projection). */
+  agentsBySkill?(): Promise<readonly unknown[]>;
+  /** Rolling figures per queue over the last minutes (wallboard projection): service level, abandon rate, ASA now. */
+  rollingKpis?(now: number, windowMinutes: number): Promise<readonly Row[]>;
   /** Wallboard KPIs by interval, queue, tier and source (wallboard projection). */
   kpis?(filter: KpiFilter): Promise<Page<Row>>;
   agentProfiles?(filter: ListFilter): Promise<Page<Row>>;
