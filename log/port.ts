@@ -41,6 +41,13 @@ export interface RecordBatch {
   readonly topic: string;
   readonly partition: number;
   readonly records: readonly LogRecord[];
+  /**
+   * Optional: changes whenever this member's partition assignment may have changed (a rebalance).
+   * While it stays the same, no other member processed this partition between two batches, so a
+   * processor may trust in-memory state across an offset jump (Kafka's transaction markers take
+   * offsets) without asking the log for the group's checkpoint.
+   */
+  readonly assignmentEpoch?: number;
 }
 
 /**

@@ -24,6 +24,12 @@ export interface KafkaLogOptions {
   readonly connectDeadlineMs?: number;
   readonly transactionTimeoutMs?: number;
   readonly sessionTimeoutMs?: number;
+  /**
+   * Partitions a subscription processes at once (default 6). Each partition keeps its order and
+   * has its own transactional producer, so partitions are independent; one at a time made every
+   * batch wait behind the transaction commits of the others.
+   */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 export class KafkaLog implements LedgerLog {
@@ -89,6 +95,7 @@ export class KafkaLog implements LedgerLog {
       logger: this.#options.logger,
       transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 60_000,
       sessionTimeoutMs: this.#options.sessionTimeoutMs ?? 30_000,
+      partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 6,
     }, options);
     this.#subscriptions.add(subscription);
     subscription.done.then(

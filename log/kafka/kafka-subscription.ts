@@ -17,6 +17,7 @@ export interface KafkaSubscriptionDeps {
   readonly logger: LogSink;
   readonly transactionTimeoutMs: number;
   readonly sessionTimeoutMs: number;
+  readonly partitionsConsumedConcurrently: number;
 }
 
 const defaultMaxBatchSize = 1000;
@@ -75,7 +76,7 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
   async function handleChunk(payload: EachBatchPayload, records: readonly LogRecord[]): Promise<'done' | 'committed' | 'rewound'> {
     const { topic, partition } = payload.batch;
     const staged: AppendRecord[] = [];
-    await options.handler({ topic, partition, records }, { append: (more) => { staged.push(...more); } });
+    await options.handler({ topic, partition, records, assignmentEpoch: generation }, { append: (more) => { staged.push(...more); } });
     const first = records[0].offset;
     const next = records[records.length - 1].offset + 1;
     if (staged.length > 0) {
@@ -130,6 +131,6 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
 
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: (options.startFrom ?? 'earliest') === 'earliest' });
-  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently, eachBatch });
   return { stop: finish, done };
 }

@@ -66,6 +66,8 @@ interface PartitionState<State> {
   state: State;
   nextOffset: number;
   sinceSnapshot: number;
+  /** The log's assignment epoch of the last batch this state decided (when the adapter gives one). */
+  assignmentEpoch?: number;
 }
 
 /** Builds the event a decision stands for: envelope with a deterministic id, caused by the input. */
@@ -201,12 +203,14 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
    * record before it. Offsets may skip (Kafka transaction markers), so a forward jump alone proves
    * nothing: the group's checkpoint tells whether another member processed records meanwhile.
    */
-  const stateFor = async (topic: string, partitionNumber: number, firstOffset: number): Promise<PartitionState<State>> => {
+  const stateFor = async (topic: string, partitionNumber: number, firstOffset: number, assignmentEpoch: number | undefined): Promise<PartitionState<State>> => {
     const key = keyOf(topic, partitionNumber);
     let partition = partitions.get(key);
     if (partition && firstOffset !== partition.nextOffset) {
       if (firstOffset < partition.nextOffset) partition = undefined; // redelivered: state is ahead
-      else {
+      else if (assignmentEpoch !== undefined && partition.assignmentEpoch === assignmentEpoch) {
+        partition.nextOffset = firstOffset; // same assignment: nobody else decided records meanwhile
+      } else {
         const committed = (await log.groupOffsets(group, topic)).get(partitionNumber) ?? 0;
         if (committed > partition.nextOffset) partition = undefined; // someone else decided records meanwhile
         else partition.nextOffset = firstOffset;
@@ -227,7 +231,8 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
     handler: async (batch, context) => {
       if (batch.records.length === 0) return;
       const key = keyOf(batch.topic, batch.partition);
-      const partition = await stateFor(batch.topic, batch.partition, batch.records[0].offset);
+      const partition = await stateFor(batch.topic, batch.partition, batch.records[0].offset, batch.assignmentEpoch);
+      partition.assignmentEpoch = batch.assignmentEpoch;
       for (const record of batch.records) {
         let event: DecodedEvent;
         try {

@@ -1,0 +1,103 @@
+// The raw limit for the live-path latency targets: plain kafkajs on the same broker doing what a
+// processor hop does — an idempotent append, a read_committed consumer that writes its output in a
+// transaction together with its consumed offsets (exactly-once), and a read_committed reader of the
+// output. Prints JSON lines: append→output-read latency percentiles.
+import { Kafka, logLevel } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+
+const brokers = (process.env.LEDGER_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const samples = Number(process.env.HOP_BENCH_SAMPLES ?? 200);
+const kafka = new Kafka({ clientId: 'hop-bench', brokers, logLevel: logLevel.NOTHING });
+const id = randomBytes(4).toString('hex');
+const input = `hop.in.${id}`;
+const output = `hop.out.${id}`;
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({ topics: [{ topic: input, numPartitions: 1 }, { topic: output, numPartitions: 1 }], waitForLeaders: true });
+
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+const txProducer = kafka.producer({ transactionalId: `hop-${id}`, idempotent: true, maxInFlightRequests: 1 });
+const processor = kafka.consumer({ groupId: `hop-proc-${id}`, readUncommitted: false, maxWaitTimeInMs: Number(process.env.HOP_MAX_WAIT_MS ?? 5000) });
+const reader = kafka.consumer({ groupId: `hop-read-${id}`, readUncommitted: false, maxWaitTimeInMs: Number(process.env.HOP_MAX_WAIT_MS ?? 5000) });
+await Promise.all([producer.connect(), txProducer.connect(), processor.connect(), reader.connect()]);
+await processor.subscribe({ topics: [input], fromBeginning: true });
+await reader.subscribe({ topics: [output], fromBeginning: true });
+
+const sentAt = new Map<string, bigint>();
+const latencies: number[] = [];
+let resolveNext: (() => void) | undefined;
+
+await processor.run({
+  autoCommit: false,
+  eachBatch: async ({ batch, resolveOffset }) => {
+    const transaction = await txProducer.transaction();
+    await transaction.send({ topic: output, messages: batch.messages.map((m) => ({ key: m.key, value: m.value })) });
+    const next = String(Number(batch.lastOffset()) + 1);
+    await transaction.sendOffsets({ consumerGroupId: `hop-proc-${id}`, topics: [{ topic: input, partitions: [{ partition: batch.partition, offset: next }] }] });
+    await transaction.commit();
+    for (const m of batch.messages) resolveOffset(m.offset);
+  },
+});
+await reader.run({
+  eachMessage: async ({ message }) => {
+    const key = message.key?.toString() ?? '';
+    const start = sentAt.get(key);
+    if (start !== undefined) {
+      latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+      resolveNext?.();
+    }
+  },
+});
+await new Promise((r) => setTimeout(r, 3000)); // both groups joined
+
+for (let i = 0; i < samples; i += 1) {
+  const key = `k${i}`;
+  const done = new Promise<void>((resolve) => (resolveNext = resolve));
+  await producer.send({ topic: input, acks: -1, messages: [{ key, value: randomBytes(200) }] });
+  sentAt.set(key, process.hrtime.bigint());
+  await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+  await new Promise((r) => setTimeout(r, 20));
+}
+latencies.sort((a, b) => a - b);
+const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(1));
+console.log(JSON.stringify({ bench: 'kafka-hop-latency', figure: 'raw kafkajs: append → transactional processor → read_committed reader', samples: latencies.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1), maxWaitTimeInMs: Number(process.env.HOP_MAX_WAIT_MS ?? 5000), date: new Date().toISOString() }));
+await Promise.all([processor.disconnect(), reader.disconnect(), producer.disconnect(), txProducer.disconnect()]);
+await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
+await admin.disconnect();
+
+// The same hop through our KafkaLog adapter (subscribe with BatchContext.append = transaction with offsets).
+{
+  const { KafkaLog } = await import('../log/kafka/kafka-log.ts');
+  const { pinoSink } = await import('../log/kafka/pino-sink.ts');
+  const log = await KafkaLog.open({ brokers, clientId: 'hop-bench-adapter', defaultPartitions: 1, replicationFactor: 1, logger: pinoSink('error') });
+  const inTopic = `hop.adapter.in.${id}`;
+  const outTopic = `hop.adapter.out.${id}`;
+  await log.createTopics([{ topic: inTopic, partitions: 1 }, { topic: outTopic, partitions: 1 }]);
+  const started = new Map<string, bigint>();
+  const adapterLatencies: number[] = [];
+  let wake: (() => void) | undefined;
+  const hop = await log.subscribe({ group: `hop-adapter-proc-${id}`, topics: [inTopic], handler: async (batch, context) => {
+    context.append(batch.records.map((r) => ({ topic: outTopic, key: r.key, value: r.value })));
+  } });
+  const read = await log.subscribe({ group: `hop-adapter-read-${id}`, topics: [outTopic], handler: async (batch) => {
+    for (const r of batch.records) {
+      const start = started.get(r.key ?? '');
+      if (start !== undefined) { adapterLatencies.push(Number(process.hrtime.bigint() - start) / 1e6); wake?.(); }
+    }
+  } });
+  await new Promise((r) => setTimeout(r, 3000));
+  for (let i = 0; i < samples; i += 1) {
+    const key = `k${i}`;
+    const done = new Promise<void>((resolve) => (wake = resolve));
+    await log.append([{ topic: inTopic, key, value: randomBytes(200) }]);
+    started.set(key, process.hrtime.bigint());
+    await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  adapterLatencies.sort((a, b) => a - b);
+  const q = (p: number) => Number(adapterLatencies[Math.min(adapterLatencies.length - 1, Math.floor(p * adapterLatencies.length))]?.toFixed(1));
+  console.log(JSON.stringify({ bench: 'kafka-hop-latency', figure: 'our KafkaLog adapter: append → subscribe with BatchContext.append → subscribe reader', samples: adapterLatencies.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1) }));
+  await hop.stop();
+  await read.stop();
+  await log.close();
+}
