@@ -8,19 +8,9 @@ import type { Catalogue, EventTypeDefinition } from '../catalogue.ts';
 import type { SchemaRegistry } from '../registry/schema-registry.ts';
 import type { PersonalDataProtector } from '../pii/personal-data.ts';
 import { frame, HEADER_LENGTH, schemaIdOf, WireFormatError } from './wire-format.ts';
+import type { Envelope } from '../generated/events.ts';
 
-export interface Envelope {
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly occurredAt: number;
-  readonly recordedAt: number;
-  readonly sourceSystem: string;
-  readonly interactionId: string | null;
-  readonly correlationId: string | null;
-  readonly causationId: string | null;
-  readonly producer: { readonly component: string; readonly version: string };
-  readonly dataSubject: string | null;
-}
+export type { Envelope };
 
 /** An event as the rest of the product sees it (Emmett's shape). `type` equals metadata.eventType. */
 export interface EncodableEvent {

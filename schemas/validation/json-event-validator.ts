@@ -4,34 +4,14 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormats from 'ajv-formats';
 import type { Catalogue } from '../catalogue.ts';
 import { eventJsonSchema } from './avro-to-json-schema.ts';
+import { fieldErrorOf, type FieldError } from './ajv-field-errors.ts';
 
-export interface FieldError {
-  /** Dotted path of the offending field, e.g. data.agentId; "(event)" for the whole event. */
-  readonly field: string;
-  /** The JSON Schema keyword that failed, e.g. required, type, enum, format. */
-  readonly rule: string;
-  readonly message: string;
-}
+export type { FieldError };
 
 export type ValidationResult = { readonly valid: true } | { readonly valid: false; readonly errors: readonly FieldError[] };
 
-function toFieldError(error: ErrorObject): FieldError {
-  const base = error.instancePath.split('/').filter(Boolean).join('.');
-  let field = base || '(event)';
-  let message = error.message ?? 'is invalid';
-  if (error.keyword === 'required') {
-    const missing = (error.params as { missingProperty: string }).missingProperty;
-    field = base ? `${base}.${missing}` : missing;
-    message = 'is required';
-  } else if (error.keyword === 'additionalProperties') {
-    const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    field = base ? `${base}.${extra}` : extra;
-    message = 'is not a field of this event type';
-  } else if (error.keyword === 'enum') {
-    message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  }
-  return { field, rule: error.keyword, message };
-}
+const wording = { root: '(event)', unknownField: 'is not a field of this event type' };
+const toFieldError = (error: ErrorObject): FieldError => fieldErrorOf(error, wording);
 
 export class JsonEventValidator {
   private readonly catalogue: Catalogue;

@@ -3,6 +3,7 @@
 // names the field as a dotted path and the rule it broke) and the normalised form the decider
 // uses. Pure: no clock, no I/O. docs/routing.md describes the format.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { fieldErrorOf } from '../../schemas/validation/ajv-field-errors.ts';
 
 export type StrategyName = 'longest-idle' | 'least-occupied' | 'fewest-calls' | 'skill-weighted' | 'round-robin';
 export const strategyNames: readonly StrategyName[] = ['longest-idle', 'least-occupied', 'fewest-calls', 'skill-weighted', 'round-robin'];
@@ -232,21 +233,7 @@ const validateRouting: ValidateFunction = ajv.compile(routingPolicySchema);
 const validateCohort: ValidateFunction = ajv.compile(cohortPolicySchema);
 
 function toFieldError(error: ErrorObject): PolicyFieldError {
-  const path = error.instancePath.split('/').filter(Boolean);
-  let field = path.join('.') || '(document)';
-  let message = error.message ?? 'is invalid';
-  if (error.keyword === 'required') {
-    const missing = (error.params as { missingProperty: string }).missingProperty;
-    field = path.length > 0 ? `${field}.${missing}` : missing;
-    message = 'is required';
-  } else if (error.keyword === 'additionalProperties') {
-    const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    field = path.length > 0 ? `${field}.${extra}` : extra;
-    message = 'is not a known field';
-  } else if (error.keyword === 'enum') {
-    message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}`;
-  }
-  return { field, rule: error.keyword, message };
+  return fieldErrorOf(error, { root: '(document)', unknownField: 'is not a known field' });
 }
 
 function parse(what: string, text: string): unknown {

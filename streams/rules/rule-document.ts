@@ -2,6 +2,7 @@
 // control events. They are validated with ajv before use; an error names the field (dotted
 // path) and the rule it broke, and, inside a rule list, the id of the rule it belongs to.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { fieldErrorOf } from '../../schemas/validation/ajv-field-errors.ts';
 
 export interface RuleFieldError {
   /** Dotted path, e.g. fraudWords.3.proximity.within. */
@@ -40,22 +41,10 @@ function ruleIdAt(document: unknown, path: readonly string[]): string | undefine
 }
 
 function toFieldError(document: unknown, error: ErrorObject): RuleFieldError {
+  const { field, rule, message } = fieldErrorOf(error, { root: '(document)', unknownField: 'is not a known field' });
   const path = error.instancePath.split('/').filter(Boolean);
-  let field = path.join('.') || '(document)';
-  let message = error.message ?? 'is invalid';
-  if (error.keyword === 'required') {
-    const missing = (error.params as { missingProperty: string }).missingProperty;
-    field = path.length > 0 ? `${field}.${missing}` : missing;
-    message = 'is required';
-  } else if (error.keyword === 'additionalProperties') {
-    const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    field = path.length > 0 ? `${field}.${extra}` : extra;
-    message = 'is not a known field';
-  } else if (error.keyword === 'enum') {
-    message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  }
   const ruleId = ruleIdAt(document, path);
-  return ruleId ? { field, rule: error.keyword, message, ruleId } : { field, rule: error.keyword, message };
+  return ruleId ? { field, rule, message, ruleId } : { field, rule, message };
 }
 
 /** Parses (if a string) and validates a document against a JSON Schema; throws RuleValidationError. */
