@@ -88,7 +88,22 @@ export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, o
   }
 
   let consumerRunning = true;
-  consumer.on(consumer.events.CRASH, (event) => { void put({ error: event.payload.error }); });
+  // kafkajs drops its consumer group when the consumer crashes and restarts (e.g. while a freshly
+  // started broker's group coordinator loads): pause/seek before a join throws, and a restart
+  // forgets them. So the read positions itself after every join, and only a crash kafkajs will
+  // not restart from fails the read.
+  let joined: () => void = () => undefined;
+  const firstJoin = new Promise<void>((resolve) => { joined = resolve; });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    if (current < ranges.length) {
+      consumer.pause([{ topic, partitions: others(current) }]);
+      consumer.seek({ topic, partition: ranges[current].partition, offset: String(next) });
+    }
+    joined();
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) void put({ error: event.payload.error });
+  });
   // Batches made only of transaction markers never reach eachBatch; they still move us on.
   consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
     const { partition, batchSize: size, lastOffset } = event.payload;
@@ -114,8 +129,7 @@ export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, o
         await advance(Number(batch.lastOffset()) + 1);
       },
     });
-    consumer.pause([{ topic, partitions: others(0) }]);
-    consumer.seek({ topic, partition: ranges[0].partition, offset: String(ranges[0].start) });
+    await firstJoin;
 
     for (;;) {
       const slot = slots.shift();
