@@ -25,9 +25,9 @@ export interface KafkaLogOptions {
   readonly transactionTimeoutMs?: number;
   readonly sessionTimeoutMs?: number;
   /**
-   * Partitions a subscription processes at once (default 6). Each partition keeps its order and
-   * has its own transactional producer, so partitions are independent; one at a time made every
-   * batch wait behind the transaction commits of the others.
+   * Partitions a subscription that asks for `concurrentPartitions` processes at once (default 6).
+   * Each partition keeps its order and has its own transactional producer; one at a time made
+   * every batch wait behind the transaction commits of the others.
    */
   readonly partitionsConsumedConcurrently?: number;
 }

@@ -131,6 +131,6 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
 
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: (options.startFrom ?? 'earliest') === 'earliest' });
-  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently, eachBatch });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.concurrentPartitions ? deps.partitionsConsumedConcurrently : 1, eachBatch });
   return { stop: finish, done };
 }

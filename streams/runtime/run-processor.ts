@@ -227,6 +227,8 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
     group,
     topics: definition.inputTopics.map(topicName),
     maxBatchSize: options.maxBatchSize,
+    // State is kept per partition, so partitions may be decided at once.
+    concurrentPartitions: true,
     startFrom: options.startFrom,
     handler: async (batch, context) => {
       if (batch.records.length === 0) return;
