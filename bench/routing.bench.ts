@@ -21,21 +21,12 @@ import { ConfluentSchemaRegistry } from '../schemas/registry/confluent-registry.
 import { decide, fromSnapshot, initialState, routingComponent, routingStats, toSnapshot, type RoutingInput, type RoutingSnapshot } from '../streams/routing/routing.decider.ts';
 import type { RoutingPolicyDocument } from '../streams/routing/routing-policy.ts';
 import { routingTopics } from '../streams/routing/routing-service.ts';
+import { seededRandom as prng } from '../test/support/seeded-random.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const emit = (line: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify({ ...line, at: new Date().toISOString() })}\n`);
 const t0 = Date.UTC(2026, 0, 5, 0, 0, 0);
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const skills = Array.from({ length: 10 }, (_, i) => `skill-${i}`);
 const policy: RoutingPolicyDocument = {

@@ -10,18 +10,8 @@ import { routing as ev } from '../../test/support/routing-events.ts';
 import { outputRecords } from '../runtime/run-processor.ts';
 import { decide, fromSnapshot, initialState, routingComponent, toSnapshot, type RoutingDecision, type RoutingInput, type RoutingSnapshot, type RoutingState } from './routing.decider.ts';
 import type { RoutingPolicyDocument } from './routing-policy.ts';
+import { seededRandom as prng } from '../../test/support/seeded-random.ts';
 
-/** mulberry32: a small seeded PRNG (the test's randomness, never the decider's). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const policies: RoutingPolicyDocument[] = [
   {

@@ -4,6 +4,7 @@
 // the expected KPIs (expected-kpis.ts) are computed from the facts, never by the projection.
 import type { AnyLedgerEvent, CustomerTier } from '../../../schemas/generated/events.ts';
 import { AgentScript, CallScript } from '../../testing/builders.ts';
+import { seededRandom } from '../../../test/support/seeded-random.ts';
 
 export interface VisitFact {
   readonly queue: string;
@@ -43,17 +44,6 @@ export interface FixtureDay {
   readonly dayStart: number;
 }
 
-/** mulberry32: small, seeded, good enough for fixtures. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const QUEUES = ['cards', 'loans', 'fraud'];
 const TIERS: CustomerTier[] = ['VIP', 'PRIORITY', 'STANDARD', 'STANDARD'];
