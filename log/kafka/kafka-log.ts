@@ -36,7 +36,8 @@ export class KafkaLog implements LedgerLog {
   readonly #options: KafkaLogOptions;
   readonly #kafka: Kafka;
   readonly #admin: Admin;
-  readonly #producer: Producer;
+  #producer: Producer;
+  #producerFailed = false;
   readonly #partitions: TopicPartitions;
   readonly #subscriptions = new Set<Subscription>();
 
@@ -60,16 +61,7 @@ export class KafkaLog implements LedgerLog {
       retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
     });
     const admin = kafka.admin();
-    // Idempotent, acks=all. Partitions are chosen by TopicPartitions (same murmur2 function);
-    // naming the partitioner only silences kafkajs' v2 migration warning.
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // A broker restart takes seconds: keep retrying for about a minute before rejecting.
-      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
-    });
+    const producer = appendProducer(kafka);
     const what = `Kafka at ${options.brokers.join(',')}`;
     await retryConnect(async () => {
       await admin.connect();
@@ -82,8 +74,24 @@ export class KafkaLog implements LedgerLog {
   async append(records: readonly AppendRecord[]): Promise<AppendResult[]> {
     if (records.length === 0) return [];
     const placed = await this.#partitions.place(records);
-    const metadata = await this.#producer.sendBatch({ acks: -1, topicMessages: placed.topicMessages });
-    return appendResults(placed.placements, metadata);
+    if (this.#producerFailed) await this.#replaceProducer();
+    try {
+      const metadata = await this.#producer.sendBatch({ acks: -1, topicMessages: placed.topicMessages });
+      return appendResults(placed.placements, metadata);
+    } catch (error) {
+      // After a broker crash kafkajs' idempotent producer can be left in a state it does not
+      // recover from (lost sequence numbers): the next append starts from a fresh producer. This
+      // batch is still reported as not acknowledged, so the caller retries it.
+      this.#producerFailed = true;
+      throw error;
+    }
+  }
+
+  async #replaceProducer(): Promise<void> {
+    await this.#producer.disconnect().catch(() => undefined);
+    this.#producer = appendProducer(this.#kafka);
+    await this.#producer.connect();
+    this.#producerFailed = false;
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -162,4 +170,17 @@ export class KafkaLog implements LedgerLog {
       }
     }
   }
+}
+
+/** The append producer: idempotent, acks=all (set per send), partitions chosen by TopicPartitions (same murmur2). */
+function appendProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Naming the partitioner only silences kafkajs' v2 migration warning; TopicPartitions places records.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // A broker restart takes seconds: keep retrying for about a minute before rejecting.
+    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
+  });
 }
