@@ -34,6 +34,15 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_SERVICE_LEVEL_SECONDS', default: '20', description: 'Service-level threshold T: answered within T seconds (docs/metrics.md; a change needs a rebuild).' },
   { name: 'LEDGER_SHORT_ABANDON_SECONDS', default: '5', description: 'Abandons within this many seconds are short abandons, reported separately and excluded from the service level.' },
   { name: 'LEDGER_API_BURST_PER_SOURCE', default: '40000', description: 'Ingest rate limit per source system: bucket size (burst).' },
+  { name: 'LEDGER_DEGRADE_SAMPLE_MS', default: '5000', description: 'How often the degradation controller samples core consumer lag and decision latency (0 = no automatic degradation; the ops switch still works).' },
+  { name: 'LEDGER_DEGRADE_GROUPS', default: 'projections,streams.routing,streams.routing-sequencer,streams.risk-qa', description: 'Core consumer groups whose lag the degradation controller watches (never the paused ones).' },
+  { name: 'LEDGER_DEGRADE_MAX_LAG', default: '50000', description: 'DEGRADED when a watched group lags by more than this many records for LEDGER_DEGRADE_SUSTAIN_MS.' },
+  { name: 'LEDGER_DEGRADE_RESUME_LAG', default: '5000', description: 'Back to NORMAL when every watched group lags by at most this many records (and latency is low) for LEDGER_DEGRADE_SUSTAIN_MS.' },
+  { name: 'LEDGER_DEGRADE_MAX_DECISION_MS', default: '250', description: 'DEGRADED when the p99 decision latency (input appended → decision staged) exceeds this for LEDGER_DEGRADE_SUSTAIN_MS.' },
+  { name: 'LEDGER_DEGRADE_RESUME_DECISION_MS', default: '100', description: 'Back to NORMAL only when the p99 decision latency is at most this.' },
+  { name: 'LEDGER_DEGRADE_SUSTAIN_MS', default: '30000', description: 'How long a breach (or a recovery) must last before the mode changes.' },
+  { name: 'LEDGER_DEGRADE_SHED_FEATURES', default: 'analytics,qa,summary', description: 'Features a DEGRADED mode sheds (controller and ops switch); components that declare one of them pause.' },
+  { name: 'LEDGER_SYSTEM_MODE_POLL_MS', default: '1000', description: 'How often components look for a new SystemModeChanged on the control topic.' },
 ];
 
 export interface LedgerConfig {
@@ -51,6 +60,20 @@ export interface LedgerConfig {
   readonly routing: { readonly sites: readonly string[]; readonly tickMs: number };
   readonly api: ApiConfig;
   readonly projections: ProjectionsConfig;
+  readonly degradation: DegradationConfig;
+}
+
+export interface DegradationConfig {
+  /** 0: the controller does not run. */
+  readonly sampleMs: number;
+  readonly groups: readonly string[];
+  readonly maxLag: number;
+  readonly resumeLag: number;
+  readonly maxDecisionMs: number;
+  readonly resumeDecisionMs: number;
+  readonly sustainMs: number;
+  readonly shedFeatures: readonly string[];
+  readonly modePollMs: number;
 }
 
 export interface ApiConfig {
@@ -118,6 +141,28 @@ function projectionsConfig(env: NodeJS.ProcessEnv): ProjectionsConfig {
   };
 }
 
+function list(env: NodeJS.ProcessEnv, name: string, fallback: string): string[] {
+  return (env[name] || fallback).split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function degradationConfig(env: NodeJS.ProcessEnv): DegradationConfig {
+  const config: DegradationConfig = {
+    sampleMs: nonNegativeInteger(env, 'LEDGER_DEGRADE_SAMPLE_MS', 5_000),
+    groups: list(env, 'LEDGER_DEGRADE_GROUPS', 'projections,streams.routing,streams.routing-sequencer,streams.risk-qa'),
+    maxLag: positiveInteger(env, 'LEDGER_DEGRADE_MAX_LAG', 50_000),
+    resumeLag: nonNegativeInteger(env, 'LEDGER_DEGRADE_RESUME_LAG', 5_000),
+    maxDecisionMs: positiveInteger(env, 'LEDGER_DEGRADE_MAX_DECISION_MS', 250),
+    resumeDecisionMs: nonNegativeInteger(env, 'LEDGER_DEGRADE_RESUME_DECISION_MS', 100),
+    sustainMs: nonNegativeInteger(env, 'LEDGER_DEGRADE_SUSTAIN_MS', 30_000),
+    shedFeatures: list(env, 'LEDGER_DEGRADE_SHED_FEATURES', 'analytics,qa,summary'),
+    modePollMs: positiveInteger(env, 'LEDGER_SYSTEM_MODE_POLL_MS', 1_000),
+  };
+  // Without a gap between the limits the mode would flap on every sample near the limit.
+  if (config.resumeLag >= config.maxLag) throw new ConfigError(`LEDGER_DEGRADE_RESUME_LAG: must be below LEDGER_DEGRADE_MAX_LAG (${config.maxLag}), got '${config.resumeLag}'`);
+  if (config.resumeDecisionMs >= config.maxDecisionMs) throw new ConfigError(`LEDGER_DEGRADE_RESUME_DECISION_MS: must be below LEDGER_DEGRADE_MAX_DECISION_MS (${config.maxDecisionMs}), got '${config.resumeDecisionMs}'`);
+  return config;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const log = env.LEDGER_LOG ?? 'embedded';
   if (log !== 'embedded' && log !== 'kafka') throw new ConfigError(`LEDGER_LOG: must be 'embedded' or 'kafka', got '${log}'`);
@@ -149,5 +194,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       readSchema: env.LEDGER_API_READ_SCHEMA || 'proj_read',
     },
     projections: projectionsConfig(env),
+    degradation: degradationConfig(env),
   };
 }
