@@ -308,6 +308,8 @@ export interface ContactScheduledData {
   readonly maxAttempts: number;
   /** Overdue amount, for payment reminders. */
   readonly amountDue: Money | null;
+  /** The customer's fixed offset from UTC, for calling windows in their local time (null: the campaign's default). */
+  readonly utcOffsetMinutes: number | null;
 }
 
 /**
