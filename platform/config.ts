@@ -1,5 +1,6 @@
 // Every environment variable the product reads, in one place, with its default. The README's
 // configuration table is generated from `configurationTable` so the two cannot drift.
+import { fileURLToPath } from 'node:url';
 
 export interface ConfigEntry {
   readonly name: string;
@@ -43,6 +44,9 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_DEGRADE_SUSTAIN_MS', default: '30000', description: 'How long a breach (or a recovery) must last before the mode changes.' },
   { name: 'LEDGER_DEGRADE_SHED_FEATURES', default: 'analytics,qa,summary', description: 'Features a DEGRADED mode sheds (controller and ops switch); components that declare one of them pause.' },
   { name: 'LEDGER_SYSTEM_MODE_POLL_MS', default: '1000', description: 'How often components look for a new SystemModeChanged on the control topic.' },
+  { name: 'LEDGER_WEB_DIR', default: '(web/dist of this checkout)', description: 'Folder of the built web pages the API serves under /web/ (`npm run web:build` writes it; `make run` builds first).' },
+  { name: 'LEDGER_WEB_KEYMAP', default: '(F1 ready, F2 not ready, F5 answer, F8 hold, F9 transfer)', description: 'JSON file with the agent workstation\'s keyboard shortcuts (docs/web.md); checked at start.' },
+  { name: 'LEDGER_WEB_DEMO_TOKENS', default: 'off', description: 'Development only: `on` lets the pages get one-hour demo tokens from POST /web/demo-tokens (loopback callers; refused when LEDGER_API_JWT_SECRET is set). docs/security.md.' },
 ];
 
 export interface LedgerConfig {
@@ -86,6 +90,13 @@ export interface ApiConfig {
   readonly burstPerSource: number;
   readonly lagGroups: readonly string[];
   readonly readSchema: string;
+  readonly web: WebConfig;
+}
+
+export interface WebConfig {
+  readonly pagesDir: string;
+  readonly keymapFile: string | undefined;
+  readonly demoTokens: boolean;
 }
 
 export interface ProjectionsConfig {
@@ -163,6 +174,16 @@ function degradationConfig(env: NodeJS.ProcessEnv): DegradationConfig {
   return config;
 }
 
+function webConfig(env: NodeJS.ProcessEnv): WebConfig {
+  const demo = env.LEDGER_WEB_DEMO_TOKENS || 'off';
+  if (demo !== 'on' && demo !== 'off') throw new ConfigError(`LEDGER_WEB_DEMO_TOKENS: must be 'on' or 'off', got '${demo}'`);
+  return {
+    pagesDir: env.LEDGER_WEB_DIR || fileURLToPath(new URL('../web/dist', import.meta.url)),
+    keymapFile: env.LEDGER_WEB_KEYMAP || undefined,
+    demoTokens: demo === 'on',
+  };
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const log = env.LEDGER_LOG ?? 'embedded';
   if (log !== 'embedded' && log !== 'kafka') throw new ConfigError(`LEDGER_LOG: must be 'embedded' or 'kafka', got '${log}'`);
@@ -192,6 +213,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       burstPerSource: positiveInteger(env, 'LEDGER_API_BURST_PER_SOURCE', 40_000),
       lagGroups: (env.LEDGER_API_LAG_GROUPS || 'projections,streams.routing,streams.routing-sequencer,streams.risk-qa').split(',').map((g) => g.trim()).filter(Boolean),
       readSchema: env.LEDGER_API_READ_SCHEMA || 'proj_read',
+      web: webConfig(env),
     },
     projections: projectionsConfig(env),
     degradation: degradationConfig(env),
