@@ -26,6 +26,8 @@ import { supervisorRoutes } from './push/supervisor.routes.ts';
 import { analystRoutes } from './queries/analyst.routes.ts';
 import { customerRoutes } from './queries/customers.routes.ts';
 import type { QueryPorts } from './queries/query-ports.ts';
+import { defaultKeymap, type Keymap } from './web/keymap.ts';
+import { webRoutes } from './web/web.routes.ts';
 
 export interface ApiLimits {
   readonly bodyBytes: number;
@@ -64,6 +66,8 @@ export interface ApiParts {
   readonly onError?: (error: unknown) => void;
   readonly newId?: () => string;
   readonly heartbeatMs?: number;
+  /** The web pages: built folder (null: none), keymap, development demo tokens. Default: no pages, default keymap, no demo tokens. */
+  readonly web?: { readonly pagesDir: string | null; readonly keymap: Keymap; readonly demoTokens: boolean };
 }
 
 export interface Api {
@@ -115,6 +119,7 @@ export function createApp(parts: ApiParts): Api {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  app.use(webRoutes({ ...(parts.web ?? { pagesDir: null, keymap: defaultKeymap, demoTokens: false }), tokenKeys: parts.tokenKeys, now: parts.now }));
   app.use(authenticate(parts.tokenKeys, parts.now));
   app.use(opsRoutes({ now: parts.now, io, metrics, checks: parts.checks ?? {}, lag: parts.lag ?? (async () => []), maxLag: limits.maxLag, rebuild: parts.rebuild }));
   app.use(ingestRoutes({

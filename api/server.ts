@@ -13,6 +13,7 @@ import { startPushHub } from './push/push-hub.ts';
 import { projectionQueries } from './queries/projection-queries.ts';
 import type { QueryPorts } from './queries/query-ports.ts';
 import type { IngestService } from './ingest/ingest-service.ts';
+import { loadKeymap } from './web/keymap.ts';
 
 export interface RunningApi {
   readonly url: string;
@@ -72,6 +73,8 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
   const secret = config.jwtSecret ?? options.jwtSecret;
   if (!secret) throw new Error('LEDGER_API_JWT_SECRET is not set');
   const keys = tokenKeys(secret, config.jwtIssuer);
+  if (config.web.demoTokens && config.jwtSecret) throw new Error('LEDGER_WEB_DEMO_TOKENS=on is for development only: it is refused when LEDGER_API_JWT_SECRET (a real secret) is set');
+  const keymap = loadKeymap(config.web.keymapFile);
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const lag = () => readLag(ledger, config.lagGroups);
@@ -92,6 +95,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
     now, log: ledger.log, codec: ledger.codec, personalData: ledger.personalData, acceptedIds, tokenKeys: keys, metrics, hub, queries, onError,
     limits: { bodyBytes: config.bodyLimitBytes, ratePerSource: config.ratePerSource, burstPerSource: config.burstPerSource, ...options.limits },
     heartbeatMs: options.heartbeatMs,
+    web: { pagesDir: config.web.pagesDir, keymap, demoTokens: config.web.demoTokens },
     lag,
     checks: {
       log: async () => {

@@ -5,6 +5,7 @@ import type { Catalogue } from '../../schemas/catalogue.ts';
 import type { JsonEventValidator } from '../../schemas/validation/json-event-validator.ts';
 import { commandSchemas, type JsonSchema } from '../http/body-schema.ts';
 import type { Role } from '../http/auth.ts';
+import { demoTokenSchema } from '../web/web.routes.ts';
 
 interface Operation {
   readonly method: 'get' | 'post';
@@ -37,6 +38,11 @@ export const operations: readonly Operation[] = [
   { method: 'get', path: '/ready', summary: 'Readiness: log, database, schema registry, consumer lag', tag: 'ops', roles: [], responses: { 200: 'Ready or degraded', 503: 'A dependency failed' } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'ops', roles: [], responses: { 200: 'Prometheus text format' }, produces: ['text/plain'] },
   { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'ops', roles: [], responses: { 200: 'OpenAPI 3.1' } },
+  { method: 'get', path: '/web/settings', summary: 'Settings of the web pages: the workstation keymap, whether demo tokens are on', tag: 'web', roles: [], responses: { 200: '{ keymap: { bindings: [{ key, action, reasonCode? }] }, demoTokens }' } },
+  {
+    method: 'post', path: '/web/demo-tokens', summary: 'Development only (LEDGER_WEB_DEMO_TOKENS=on, loopback callers): a one-hour token for the pages (agent, supervisor, ingest)', tag: 'web', roles: [], body: demoTokenSchema,
+    responses: { 201: '{ token, role, expiresAt }', 403: 'Not from the API\'s own machine', 404: 'Demo tokens are off', 422: 'Invalid role, agentId or source' },
+  },
   {
     method: 'post', path: '/v1/events', summary: 'Ingest one event (telephony, IVR, speech, biometrics)', tag: 'ingest', roles: ['ingest'], body: { $ref: '#/components/schemas/IngestEvent' },
     responses: { 201: 'Durably appended', 200: 'Duplicate of an accepted eventId: not appended again; original position', 409: 'Same eventId being appended by another request (retry)', 413: 'Body too large', 415: 'Not JSON', 422: 'Invalid: errors name field and rule', 429: 'Source over its rate limit (Retry-After)', ...problems },
