@@ -52,16 +52,31 @@ export class CallScript {
     return this;
   }
 
-  ivrExited(at: number, reason: 'TO_AGENT' | 'SELF_SERVICE_DONE' | 'HANG_UP' | 'ZERO_OUT', durationMs = 30_000): this {
-    this.#emit('IvrExited', at, { flowId: 'main', flowVersion: 1, lastNodeId: 'menu', reason, durationMs, nodesVisited: 3, intent: null, errorCode: null });
+  ivrExited(at: number, reason: LedgerEventMap['IvrExited']['reason'], durationMs = 30_000, options: { lastNodeId?: string; intent?: string } = {}): this {
+    this.#emit('IvrExited', at, { flowId: 'main', flowVersion: 1, lastNodeId: options.lastNodeId ?? 'menu', reason, durationMs, nodesVisited: 3, intent: options.intent ?? null, errorCode: reason === 'ERROR' ? 'MAX_RETRIES' : null });
     return this;
   }
 
-  queued(at: number, queueId: string, tier: CustomerTier = 'STANDARD', options: { priority?: number; skills?: { skill: string; minProficiency: number }[]; position?: number } = {}): this {
+  ivrNode(at: number, nodeId: string, options: { flowId?: string; label?: string; depth?: number; previousNodeId?: string } = {}): this {
+    this.#emit('IvrNodeEntered', at, {
+      flowId: options.flowId ?? 'main', flowVersion: 1, nodeId, nodeType: 'MENU', nodeLabel: options.label ?? null, depth: options.depth ?? 0, previousNodeId: options.previousNodeId ?? null,
+    });
+    return this;
+  }
+
+  ivrInput(at: number, nodeId: string, outcome: LedgerEventMap['IvrInputReceived']['outcome'], options: { selectedOption?: string; intent?: string; attempt?: number } = {}): this {
+    this.#emit('IvrInputReceived', at, {
+      flowId: 'main', flowVersion: 1, nodeId, mode: 'DTMF', outcome, selectedOption: options.selectedOption ?? null, digits: null, utterance: null,
+      intent: options.intent ?? null, confidence: null, attempt: options.attempt ?? 1,
+    });
+    return this;
+  }
+
+  queued(at: number, queueId: string, tier: CustomerTier = 'STANDARD', options: { priority?: number; skills?: { skill: string; minProficiency: number }[]; position?: number; intent?: string } = {}): this {
     this.#visit += 1;
     this.#visitId = `${this.interactionId}-v${this.#visit}`;
     this.#queueId = queueId;
-    this.#emit('QueueEntered', at, { visitId: this.#visitId, queueId, tier, priority: options.priority ?? 0, requiredSkills: options.skills ?? [], position: options.position ?? 1, expectedWaitMs: null, intent: null });
+    this.#emit('QueueEntered', at, { visitId: this.#visitId, queueId, tier, priority: options.priority ?? 0, requiredSkills: options.skills ?? [], position: options.position ?? 1, expectedWaitMs: null, intent: options.intent ?? null });
     return this;
   }
 
@@ -117,8 +132,18 @@ export class CallScript {
     return this;
   }
 
-  wrapUp(at: number, agentId: string, wrapUpMs: number): this {
-    this.#emit('WrapUpCompleted', at, { agentId, disposition: 'DONE', resolved: true, intent: null, ticketId: null, ticketFields: [], prefilledFieldsAccepted: 0, wrapUpMs, followUpRequired: false });
+  wrapUp(at: number, agentId: string, wrapUpMs: number, intent: string | null = null): this {
+    this.#emit('WrapUpCompleted', at, { agentId, disposition: 'DONE', resolved: true, intent, ticketId: null, ticketFields: [], prefilledFieldsAccepted: 0, wrapUpMs, followUpRequired: false });
+    return this;
+  }
+
+  ticketFields(at: number, intent: string | null, templateId = 'generic'): this {
+    this.#emit('TicketFieldsExtracted', at, { intent, templateId, fields: [], modelVersion: 'rules-1' });
+    return this;
+  }
+
+  summarised(at: number, intent: string | null): this {
+    this.#emit('SummaryGenerated', at, { summary: '[summary]', intent, language: 'zh-CN', modelVersion: 'rules-1', segmentsUsed: 0 });
     return this;
   }
 }
