@@ -1,4 +1,6 @@
 // The read models this build projects, with their settings. Adding one: docs/projections.md.
+import { agentProfilesReadModel } from './agent-profiles/agent-profiles.read-model.ts';
+import { customerHistoryReadModel } from './customer-history/customer-history.read-model.ts';
 import { liveQueuesReadModel } from './live-queues/live-queues.read-model.ts';
 import type { ProjectionsConfig } from '../platform/config.ts';
 import type { ReadModel } from './runtime/read-model.ts';
@@ -22,5 +24,8 @@ export function projectionSettingsFrom(config: ProjectionsConfig): ProjectionSet
 }
 
 export function readModels(settings: ProjectionSettings = defaultProjectionSettings): ReadModel[] {
-  return [liveQueuesReadModel() as ReadModel, wallboardReadModel(settings.wallboard) as ReadModel];
+  return [
+    liveQueuesReadModel() as ReadModel, wallboardReadModel(settings.wallboard) as ReadModel,
+    agentProfilesReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel, customerHistoryReadModel() as ReadModel,
+  ];
 }
