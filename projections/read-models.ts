@@ -1,4 +1,5 @@
 // The read models this build projects, with their settings. Adding one: docs/projections.md.
+import { auditTrailReadModel } from './audit-trail/audit-trail.read-model.ts';
 import { agentProfilesReadModel } from './agent-profiles/agent-profiles.read-model.ts';
 import { customerHistoryReadModel } from './customer-history/customer-history.read-model.ts';
 import { liveQueuesReadModel } from './live-queues/live-queues.read-model.ts';
@@ -25,7 +26,7 @@ export function projectionSettingsFrom(config: ProjectionsConfig): ProjectionSet
 
 export function readModels(settings: ProjectionSettings = defaultProjectionSettings): ReadModel[] {
   return [
-    liveQueuesReadModel() as ReadModel, wallboardReadModel(settings.wallboard) as ReadModel,
+    liveQueuesReadModel() as ReadModel, wallboardReadModel(settings.wallboard) as ReadModel, auditTrailReadModel() as ReadModel,
     agentProfilesReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel, customerHistoryReadModel() as ReadModel,
   ];
 }

@@ -86,7 +86,7 @@ export async function openTestLedger(names: TestNames, models: readonly ReadMode
   const store = new ProjectionStore(knex, names.prefix);
   const topic = (name: string) => `${name}.${names.topicSuffix}`;
   const remapped = remapTopics(models, topic);
-  await log.createTopics(['ledger.interactions', 'ledger.agents'].map((t) => ({ topic: topic(t), partitions: 3 })));
+  await log.createTopics(['ledger.interactions', 'ledger.agents', 'ledger.audit'].map((t) => ({ topic: topic(t), partitions: 3 })));
   const encode = async (events: readonly AnyLedgerEvent[]): Promise<AppendRecord[]> => {
     const records: AppendRecord[] = [];
     for (const event of events) {
