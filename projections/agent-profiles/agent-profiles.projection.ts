@@ -22,11 +22,9 @@ export const STATE_COLUMNS: Readonly<Record<string, string>> = {
 };
 export const OTHER_STATE_COLUMN = 'other_state_ms';
 
-type WeekKey = { readonly agent_id: string; readonly week_start: string; readonly week_start_at: number };
+type WeekKey = { readonly agent_id: string; readonly week_start: string; readonly week_start_at: number; readonly week_end_at: number };
 
-interface HandledBy {
-  readonly week: string;
-  readonly weekAt: number;
+interface HandledBy extends WeekOf {
   readonly transferredOut: boolean;
 }
 
@@ -56,8 +54,8 @@ export const agentProfilesEventTypes: ReadonlySet<string> = new Set([
 
 const AGENT_EVENTS = new Set(['AgentLoggedIn', 'AgentLoggedOut', 'AgentStateChanged']);
 
-function weekKey(agentId: string, week: { readonly week: string; readonly weekAt: number }): WeekKey {
-  return { agent_id: agentId, week_start: week.week, week_start_at: week.weekAt };
+function weekKey(agentId: string, week: WeekOf): WeekKey {
+  return { agent_id: agentId, week_start: week.start, week_start_at: week.startAt, week_end_at: week.endAt };
 }
 
 function add(key: WeekKey, values: Record<string, number>): RowChange {
@@ -66,12 +64,9 @@ function add(key: WeekKey, values: Record<string, number>): RowChange {
 
 export function agentProfilesLogic(settings: AgentProfilesSettings = defaultAgentProfilesSettings): ReadModelLogic<AgentProfilesState> {
   const weeks = new LocalWeeks(settings.timeZone);
-  const weekAt = (at: number): { week: string; weekAt: number } => {
-    const w: WeekOf = weeks.of(at);
-    return { week: w.start, weekAt: w.startAt };
-  };
+  const weekAt = (at: number): WeekOf => weeks.of(at);
   /** The week an agent's work on this interaction belongs to: their answer's, else the event's. */
-  const weekOfWork = (state: AgentProfilesState, agentId: string, at: number) => state.handledBy?.[agentId] ?? weekAt(at);
+  const weekOfWork = (state: AgentProfilesState, agentId: string, at: number): WeekOf => state.handledBy?.[agentId] ?? weekAt(at);
 
   const endLeg = (state: AgentProfilesState, at: number, changes: RowChange[], transferred: boolean): AgentProfilesState => {
     const leg = state.leg;
@@ -80,7 +75,7 @@ export function agentProfilesLogic(settings: AgentProfilesSettings = defaultAgen
     const talkMs = Math.max(0, at - leg.answeredAt - holdMs);
     const handled = weekOfWork(state, leg.agentId, leg.answeredAt);
     changes.push(add(weekKey(leg.agentId, handled), { handled: 1, talk_ms: talkMs, hold_ms: holdMs, held_contacts: holdMs > 0 ? 1 : 0, transfers_out: transferred ? 1 : 0 }));
-    const handledBy = { ...state.handledBy, [leg.agentId]: { week: handled.week, weekAt: handled.weekAt, transferredOut: transferred } };
+    const handledBy = { ...state.handledBy, [leg.agentId]: { start: handled.start, startAt: handled.startAt, endAt: handled.endAt, transferredOut: transferred } };
     return { ...state, leg: null, handledBy };
   };
 
@@ -94,7 +89,7 @@ export function agentProfilesLogic(settings: AgentProfilesSettings = defaultAgen
       while (from < at) {
         const week = weeks.of(from);
         const until = Math.min(at, week.endAt);
-        changes.push(add({ agent_id: agentId, week_start: week.start, week_start_at: week.startAt }, { [column]: until - from }));
+        changes.push(add(weekKey(agentId, week), { [column]: until - from }));
         from = until;
       }
     }

@@ -32,7 +32,7 @@ function finding(interactionId: string, at: number, agentId: string | null, cate
 function week(tables: MemoryTables, agentId: string, weekStart = WEEK): Record<string, unknown> {
   const row = tables.rows('agent_weeks').find((r) => r.agent_id === agentId && r.week_start === weekStart);
   if (!row) return {};
-  return Object.fromEntries(Object.entries(row).filter(([k, v]) => !['agent_id', 'week_start', 'week_start_at'].includes(k) && v !== 0));
+  return Object.fromEntries(Object.entries(row).filter(([k, v]) => !['agent_id', 'week_start', 'week_start_at', 'week_end_at'].includes(k) && v !== 0));
 }
 
 describe('agent profiles projection', () => {
@@ -41,7 +41,7 @@ describe('agent profiles projection', () => {
       const call = new CallScript('ix-1').queued(s(0), 'cards').offered(s(5), 'ag-1').answered(s(10), 'ag-1').held(s(40)).resumed(s(70), 30_000).ended(s(130)).wrapUp(s(160), 'ag-1', 30_000);
       const review = [score('ix-1', s(400), 'ag-1', 85, true), finding('ix-1', s(400), 'ag-1', 'GREETING', 5), finding('ix-1', s(400), null, 'GREETING', 10), finding('ix-1', s(401), 'ag-1', 'EMPATHY', 2.5)];
       spec.given(call.events).when(review).then((tables) => {
-        expect(tables.rows('agent_weeks').map((r) => [r.agent_id, r.week_start, r.week_start_at])).to.deep.equal([['ag-1', WEEK, WEEK_AT]]);
+        expect(tables.rows('agent_weeks').map((r) => [r.agent_id, r.week_start, r.week_start_at, r.week_end_at])).to.deep.equal([['ag-1', WEEK, WEEK_AT, NEXT_WEEK_AT]]);
         expect(week(tables, 'ag-1')).to.deep.equal({
           offers: 1, handled: 1, talk_ms: 90_000, hold_ms: 30_000, held_contacts: 1, wrap_ups: 1, wrap_ms: 30_000, resolved: 1,
           qa_scored: 1, qa_score_bp: 8500, qa_passed: 1, qa_findings: 3,

@@ -3,7 +3,7 @@ import type { ReadModel } from '../runtime/read-model.ts';
 import { quoteIdent } from '../runtime/table-writer.ts';
 import { agentProfilesLogic, defaultAgentProfilesSettings, OTHER_STATE_COLUMN, STATE_COLUMNS, type AgentProfilesSettings, type AgentProfilesState } from './agent-profiles.projection.ts';
 
-const WEEK_KEY = ['agent_id', 'week_start', 'week_start_at'];
+const WEEK_KEY = ['agent_id', 'week_start', 'week_start_at', 'week_end_at'];
 
 /** The additive columns of `agent_weeks` (docs/metrics.md, "Agent profiles"). */
 export const AGENT_WEEK_COLUMNS = [
@@ -28,7 +28,7 @@ export function agentProfilesReadModel(settings: AgentProfilesSettings = default
         name: '0001 agent weeks, QA findings by category, agents',
         async up(knex, schema) {
           const s = quoteIdent(schema);
-          const key = 'agent_id text not null, week_start date not null, week_start_at bigint not null';
+          const key = 'agent_id text not null, week_start date not null, week_start_at bigint not null, week_end_at bigint not null';
           await knex.raw(`create table ${s}.agent_weeks (${key}, ${AGENT_WEEK_COLUMNS.map((c) => `${c} bigint not null default 0`).join(', ')},
             primary key (${WEEK_KEY.join(', ')}))`);
           await knex.raw(`create index on ${s}.agent_weeks (week_start_at)`);

@@ -18,14 +18,14 @@ function on<T extends LedgerEventType>(type: T, interactionId: string, at: numbe
 
 const identify = (ix: string, at: number, customerId: string) => on('CustomerIdentified', ix, at, { customerId, method: 'IVR_ACCOUNT_INPUT', tier: 'VIP', relationshipAgentId: null, customerName: 'pii:v1:bmFtZQ==', preferredLanguage: 'zh-CN' }, `customer:${customerId}`);
 const summary = (ix: string, at: number, customerId: string) => on('SummaryGenerated', ix, at, { summary: 'pii:v1:c3VtbWFyeQ==', intent: 'card_loss', language: 'zh-CN', modelVersion: 'm1', segmentsUsed: 12 }, `customer:${customerId}`);
-const ticket = (ix: string, at: number) => on('TicketFieldsExtracted', ix, at, { intent: 'card_loss', templateId: 'card-loss-report', fields: [{ name: 'card', value: 'pii:v1:eA==', confidence: 0.9 }], modelVersion: 'x1' });
+const ticket = (ix: string, at: number) => on('TicketFieldsExtracted', ix, at, { intent: 'card_loss', templateId: 'card-loss-report', fields: [{ name: 'card', value: 'pii:v1:eA==' }], modelVersion: 'x1' });
 const wrapUp = (ix: string, at: number, agentId: string, o: { resolved: boolean; ticketId?: string | null; followUp?: boolean }) => on('WrapUpCompleted', ix, at, {
   agentId, disposition: o.resolved ? 'CARD_LOSS_REPORTED' : 'PENDING', resolved: o.resolved, intent: 'card_loss', ticketId: o.ticketId ?? null, ticketFields: [], prefilledFieldsAccepted: 1, wrapUpMs: 20_000, followUpRequired: o.followUp ?? false,
 });
 const risk = (ix: string, at: number, kind: LedgerEventMap['RiskAlertRaised']['kind'], severity: LedgerEventMap['RiskAlertRaised']['severity']) => on('RiskAlertRaised', ix, at, {
   alertId: `al-${seq}`, ruleId: 'fraud-words/safe-account', ruleVersion: 3, kind, severity, score: null, recommendedAction: 'STEP_UP_AUTHENTICATION', evidence: [], description: null,
 });
-const blocked = (ix: string, at: number) => on('SensitiveOperationBlocked', ix, at, { operationId: `op-${seq}`, kind: 'TRANSFER_FUNDS', amount: null, reason: 'voiceprint MISMATCH', ruleId: 'vp', ruleVersion: 1, alertId: null, requiredAuth: null });
+const blocked = (ix: string, at: number) => on('SensitiveOperationBlocked', ix, at, { operationId: `op-${seq}`, kind: 'FUNDS_TRANSFER', amount: null, reason: 'voiceprint MISMATCH', ruleId: 'vp', ruleVersion: 1, alertId: null, requiredAuth: null });
 
 describe('customer history projection', () => {
   describe('when a card-loss call is identified, handled, summarised, ticketed and flagged', () => {
@@ -43,7 +43,7 @@ describe('customer history projection', () => {
           customer_id: 'C-1', interaction_id: 'ix-1', channel: 'VOICE', direction: 'INBOUND', source_system: 'new', started_at: s(0), last_at: s(150), ended_at: s(120),
           tier: 'VIP', queue_id: 'cards', intent: 'card_loss', outcome: 'UNRESOLVED', disposition: 'PENDING', agent_id: 'ag-7',
           summary: 'pii:v1:c3VtbWFyeQ==', summary_subject: 'customer:C-1', ticket_id: 'T-9', ticket_template: 'card-loss-report', ticket_status: 'OPEN', follow_up_required: true,
-          risk_flags: ['FRAUD_WORDS:HIGH', 'VOICEPRINT:MEDIUM'], blocked_operations: ['TRANSFER_FUNDS'],
+          risk_flags: ['FRAUD_WORDS:HIGH', 'VOICEPRINT:MEDIUM'], blocked_operations: ['FUNDS_TRANSFER'],
         }]);
       });
     });
