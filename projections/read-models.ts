@@ -2,6 +2,8 @@
 import { auditTrailReadModel } from './audit-trail/audit-trail.read-model.ts';
 import { agentProfilesReadModel } from './agent-profiles/agent-profiles.read-model.ts';
 import { customerHistoryReadModel } from './customer-history/customer-history.read-model.ts';
+import { intentsReadModel } from './intents/intents.read-model.ts';
+import { ivrFunnelReadModel } from './ivr-funnel/ivr-funnel.read-model.ts';
 import { liveQueuesReadModel } from './live-queues/live-queues.read-model.ts';
 import type { ProjectionsConfig } from '../platform/config.ts';
 import type { ReadModel } from './runtime/read-model.ts';
@@ -28,5 +30,6 @@ export function readModels(settings: ProjectionSettings = defaultProjectionSetti
   return [
     liveQueuesReadModel() as ReadModel, wallboardReadModel(settings.wallboard) as ReadModel, auditTrailReadModel() as ReadModel,
     agentProfilesReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel, customerHistoryReadModel() as ReadModel,
+    ivrFunnelReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel, intentsReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel,
   ];
 }
