@@ -4,6 +4,7 @@ import type { Ledger } from '../platform/open-ledger.ts';
 import type { Logger } from '../platform/logger.ts';
 import { apiComponent } from '../api/component.ts';
 import { projectionsComponent } from '../projections/component.ts';
+import { degradationComponent } from '../platform/degradation/component.ts';
 import { callProcessorComponent } from '../streams/risk/component.ts';
 import { routingComponent } from '../streams/routing/component.ts';
 
@@ -14,7 +15,13 @@ export interface RunningComponent {
 
 export interface Component {
   readonly name: string;
+  /**
+   * The non-core feature the component serves (e.g. `qa`): `call-ledger run` stops it while the
+   * system mode sheds that feature and starts it again afterwards (it resumes from its
+   * checkpoints). Absent: core, runs whatever the mode. Read models declare theirs on ReadModel.
+   */
+  readonly sheddableFeature?: string;
   start(ledger: Ledger, logger: Logger): Promise<RunningComponent>;
 }
 
-export const components: readonly Component[] = [projectionsComponent, routingComponent, callProcessorComponent, apiComponent];
+export const components: readonly Component[] = [projectionsComponent, routingComponent, callProcessorComponent, degradationComponent, apiComponent];

@@ -18,6 +18,7 @@ import { EmbeddedSchemaRegistry } from '../log/embedded/embedded-schema-registry
 import { MasterKey } from '../schemas/pii/data-key-store.ts';
 import { PostgresDataKeyStore } from '../schemas/pii/postgres-data-key-store.ts';
 import { PersonalDataProtector } from '../schemas/pii/personal-data.ts';
+import { DecisionLatency } from './degradation/decision-latency.ts';
 
 export interface Ledger {
   readonly config: LedgerConfig;
@@ -28,6 +29,8 @@ export interface Ledger {
   /** PostgreSQL for read models, keys and (embedded) the log. */
   readonly pool: pg.Pool;
   readonly databaseUrl: string;
+  /** What this process's stream processors record and the degradation controller samples. */
+  readonly decisionLatency: DecisionLatency;
   close(): Promise<void>;
 }
 
@@ -63,7 +66,7 @@ export async function openLedger(config: LedgerConfig, options: { warn?: (messag
     const codec = new EventCodec({ catalogue: loadedCatalogue(), registry, personalData });
     const opened = log;
     return {
-      config: resolved, log: opened, codec, personalData, keys, pool, databaseUrl,
+      config: resolved, log: opened, codec, personalData, keys, pool, databaseUrl, decisionLatency: new DecisionLatency(),
       async close() {
         await opened.close();
         await pool.end();

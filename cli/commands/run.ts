@@ -5,7 +5,11 @@ import { createLogger } from '../../platform/logger.ts';
 import { openLedger } from '../../platform/open-ledger.ts';
 import { onShutdown } from '../../platform/shutdown.ts';
 import { ledgerTopics } from '../../platform/topics.ts';
-import { components, type RunningComponent } from '../components.ts';
+import { runSheddable } from '../../platform/degradation/shed-when-degraded.ts';
+import { watchSystemMode, type SystemModeWatch } from '../../platform/degradation/system-mode-watch.ts';
+import type { Ledger } from '../../platform/open-ledger.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { components, type Component, type RunningComponent } from '../components.ts';
 
 export async function runProduct(): Promise<void> {
   const config = readConfig();
@@ -20,9 +24,22 @@ export async function runProduct(): Promise<void> {
   await ledger.log.createTopics(ledgerTopics(config, ledger.codec.catalogue));
   await ledger.codec.registerAll();
   logger.info({ topics: ledger.codec.catalogue.topics, eventTypes: ledger.codec.catalogue.all.length }, 'topics and schemas ready');
+  const modeWatch = await watchSystemMode({ log: ledger.log, codec: ledger.codec, pollMs: config.degradation.modePollMs, onError: (error) => logger.warn({ err: error }, 'system mode not read') });
+  running.push({ name: 'system-mode-watch', stop: () => modeWatch.stop() });
   for (const component of components) {
-    running.push(await component.start(ledger, logger));
+    running.push(await startComponent(component, ledger, logger, modeWatch));
     logger.info({ component: component.name }, 'started');
   }
   logger.info({ components: running.map((c) => c.name), database: ledger.databaseUrl.replace(/:[^:@/]+@/, ':***@') }, 'Call Ledger is running (Ctrl-C to stop)');
+}
+
+/** A component that declares a sheddable feature runs only while the system mode does not shed it. */
+async function startComponent(component: Component, ledger: Ledger, logger: Logger, modeWatch: SystemModeWatch): Promise<RunningComponent> {
+  const feature = component.sheddableFeature;
+  if (feature === undefined) return component.start(ledger, logger);
+  const sheddable = await runSheddable({
+    feature, watch: modeWatch, start: () => component.start(ledger, logger),
+    onShed: (paused, mode) => logger.warn({ component: component.name, feature, mode: mode?.mode ?? 'NORMAL' }, paused ? 'paused (feature shed)' : 'resumed, catching up from the log'),
+  });
+  return { name: component.name, stop: () => sheddable.stop() };
 }

@@ -76,4 +76,11 @@ export interface ReadModel<S = unknown> extends ReadModelLogic<S> {
    * version: a change is applied by a rebuild, never by mixing rows built under two settings.
    */
   readonly settings: Readonly<Record<string, string | number>>;
+  /**
+   * The non-core feature this read model serves (e.g. `analytics`): it is projected by a consumer
+   * group of its own that pauses while the system mode sheds that feature (DEGRADED under load)
+   * and catches up from the log afterwards. Absent: core, projected whatever the mode (live
+   * queues). docs/operations.md, "Degrade under overload".
+   */
+  readonly sheddableFeature?: string;
 }

@@ -12,6 +12,8 @@ export function wallboardReadModel(settings: WallboardSettings = defaultWallboar
     name: 'wallboard',
     description: 'KPIs per 15-minute interval (local time), queue, customer tier and source system; wait buckets; agent state time',
     topics: ['ledger.interactions', 'ledger.agents'],
+    // Interval KPIs can wait under overload; what is waiting and who is free now is live_queues (core).
+    sheddableFeature: 'analytics',
     settings: { serviceLevelSeconds: settings.serviceLevelSeconds, shortAbandonSeconds: settings.shortAbandonSeconds, timeZone: settings.timeZone, metricsVersion: 1 },
     tables: [
       { name: 'intervals', kind: 'counter', key: DIMENSIONS },

@@ -16,7 +16,7 @@
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
 import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import type { PersonalDataProtector } from '../../schemas/pii/personal-data.ts';
-import type { LedgerLog, Subscription } from '../../log/port.ts';
+import type { AppendRecord, LedgerLog, LogRecord, Subscription } from '../../log/port.ts';
 import { defaultDeadLetterTopic } from '../../log/runtime/dead-letter.ts';
 import type { Decision as RuntimeDecision, ProcessorDefinition } from '../runtime/processor.ts';
 import { runProcessor, type RunningProcessor } from '../runtime/run-processor.ts';
@@ -193,6 +193,8 @@ export interface CallProcessorOptions {
   readonly startFrom?: 'earliest' | 'latest';
   readonly maxBatchSize?: number;
   readonly onDeadLetter?: (reason: string) => void;
+  /** Told about each input's staged decisions (decision latency for the degradation controller). */
+  readonly onOutputs?: (records: readonly AppendRecord[], input: LogRecord) => void;
   /** Wraps the definition (tests stall it; benchmarks time it). */
   readonly wrap?: (definition: ProcessorDefinition<CallProcessorState, AnyLedgerEvent>) => ProcessorDefinition<CallProcessorState, AnyLedgerEvent>;
 }
@@ -226,6 +228,7 @@ export async function startCallProcessor(options: CallProcessorOptions): Promise
     topicName: (topic) => names[topic] ?? topic,
     reveal: (event) => personalData.reveal(codec.catalogue.get(event.type), event),
     onDeadLetter: options.onDeadLetter && ((_record, reason) => options.onDeadLetter?.(reason)),
+    onOutputs: options.onOutputs,
   });
   return { processor, policies: shared, done: processor.subscription.done, stop: () => processor.stop() };
 }

@@ -16,6 +16,7 @@ export const callProcessorComponent = {
       personalData: ledger.personalData,
       snapshots: new PostgresSnapshotStore(ledger.pool, ledger.config.dbSchema),
       onDeadLetter: (reason) => logger.warn({ reason }, 'risk/QA: input dead-lettered'),
+      onOutputs: (_records, input) => ledger.decisionLatency.recordInput(input),
     });
     processor.done.catch((error: unknown) => logger.error({ err: error }, 'risk/QA processor stopped'));
     logger.info({ group: callProcessorName, ruleVersions: processor.policies.byKey.size }, 'risk/QA processor live');

@@ -19,6 +19,7 @@ export const routingComponent = {
       sites,
       ticks: { intervalMs: tickMs, now: Date.now, onError: (error) => logger.warn({ err: error }, 'routing ticker: tick not appended') },
       onDeadLetter: (record, reason) => logger.warn({ topic: record.topic, offset: record.offset, reason }, 'routing: input dead-lettered'),
+      onDecisions: (_records, input) => ledger.decisionLatency.recordInput(input),
     });
     service.done.catch((error: unknown) => logger.error({ err: error }, 'routing stopped'));
     logger.info({ sites, tickMs }, 'routing live');
