@@ -17,6 +17,8 @@ export function agentProfilesReadModel(settings: AgentProfilesSettings = default
     name: 'agent_profiles',
     description: 'per agent and ISO week (local time): calls handled, handle time split, resolution, transfers out, QA, ring-no-answers, time per state',
     topics: ['ledger.interactions', 'ledger.agents'],
+    // Analytics: pauses while DEGRADED sheds it, catches up from the log afterwards (docs/operations.md).
+    sheddableFeature: 'analytics',
     settings: { timeZone: settings.timeZone, metricsVersion: 1 },
     tables: [
       { name: 'agent_weeks', kind: 'counter', key: WEEK_KEY },

@@ -11,6 +11,8 @@ export function intentsReadModel(settings: IntentsSettings = defaultIntentsSetti
     name: 'intents',
     description: 'calls per local day, channel, first queue and intent (from its most authoritative source), for top intents and their trend',
     topics: ['ledger.interactions'],
+    // Analytics: pauses while DEGRADED sheds it, catches up from the log afterwards (docs/operations.md).
+    sheddableFeature: 'analytics',
     settings: { timeZone: settings.timeZone, intentsVersion: 1 },
     tables: [{ name: 'daily', kind: 'counter', key: KEY }],
     migrations: [

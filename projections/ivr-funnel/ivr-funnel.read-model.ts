@@ -12,6 +12,8 @@ export function ivrFunnelReadModel(settings: IvrFunnelSettings = defaultIvrFunne
     name: 'ivr_funnel',
     description: 'per IVR node and local day: entries, exits by reason, input failures, time in node (buckets); abandonment paths per day',
     topics: ['ledger.interactions'],
+    // Analytics: pauses while DEGRADED sheds it, catches up from the log afterwards (docs/operations.md).
+    sheddableFeature: 'analytics',
     settings: { timeZone: settings.timeZone, funnelVersion: 1 },
     tables: [
       { name: 'nodes', kind: 'counter', key: NODE },
