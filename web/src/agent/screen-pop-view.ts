@@ -1,0 +1,42 @@
+/// <reference lib="dom" />
+// The screen pop as the agent sees it: who is calling (customer, tier, relationship agent,
+// language), how they came (channel, IVR path and exit, intent, queue), what is known about risk
+// (voiceprint, alerts so far) and their past contacts when the customer-history read model is there.
+import { duration, el } from '../common/dom.ts';
+import type { ScreenPop } from './workstation-state.ts';
+
+function row(label: string, value: string | null | undefined, id?: string): HTMLElement {
+  return el('div', { class: 'field' }, el('dt', {}, label), el('dd', id ? { id } : {}, value ?? '–'));
+}
+
+function historyView(history: ScreenPop['history']): HTMLElement {
+  if (history === null) return el('p', { class: 'muted', id: 'pop-history' }, 'Past contacts: the customer-history read model is not available in this deployment yet.');
+  if (history.length === 0) return el('p', { class: 'muted', id: 'pop-history' }, 'No past contacts.');
+  const columns = Object.keys(history[0]).slice(0, 6);
+  return el('table', { id: 'pop-history', class: 'history' },
+    el('thead', {}, el('tr', {}, ...columns.map((c) => el('th', {}, c)))),
+    el('tbody', {}, ...history.map((h) => el('tr', {}, ...columns.map((c) => el('td', {}, h[c] === null || h[c] === undefined ? '' : String(h[c])))))));
+}
+
+export function screenPopView(pop: ScreenPop): HTMLElement {
+  const customer = pop.customer;
+  const path = pop.ivrPath.map((n) => n.label ?? n.nodeId).join(' › ');
+  return el('div', { class: 'screen-pop', id: 'screen-pop' },
+    el('div', { class: 'pop-head' },
+      el('span', { class: 'customer-name', id: 'pop-customer' }, customer?.name ?? customer?.customerId ?? 'Unidentified caller'),
+      el('span', { class: `tier tier-${pop.tier.toLowerCase()}`, id: 'pop-tier' }, pop.tier)),
+    el('dl', {},
+      row('Customer id', customer?.customerId),
+      row('Caller number', pop.callerNumber),
+      row('Channel', pop.channel),
+      row('Relationship agent', customer?.relationshipAgentId),
+      row('Language', customer?.preferredLanguage),
+      row('Intent', pop.intent, 'pop-intent'),
+      row('Queue', pop.queueId),
+      row('IVR path', path || null, 'pop-ivr-path'),
+      row('Left the IVR', pop.ivrExit ? `${pop.ivrExit.reason} after ${duration(pop.ivrExit.durationMs)}` : null),
+      row('Voiceprint', pop.voiceprint ? `${pop.voiceprint.result} (${pop.voiceprint.score})` : null),
+      row('Risk so far', pop.riskAlerts.length === 0 ? 'no alerts' : pop.riskAlerts.map((a) => `${a.severity} ${a.kind}`).join(', '), 'pop-risk')),
+    el('h4', {}, 'Past contacts'),
+    historyView(pop.history));
+}
