@@ -7,7 +7,8 @@ help:
 test: ## the whole suite on both log adapters (starts Kafka and the registry if not running, stops them after)
 	scripts/test.sh
 
-run: ## the product, embedded (no Kafka needed); node directly so Ctrl-C/SIGTERM reach it
+run: ## the product, embedded (no Kafka needed), web pages built first; node directly so Ctrl-C/SIGTERM reach it
+	node_modules/.bin/node web/build.ts
 	node_modules/.bin/node cli/call-ledger.ts run
 
 kafka-up: ## Apache Kafka (KRaft, one node) on 127.0.0.1:9092, fetched from Maven Central
