@@ -192,17 +192,31 @@ export class TimelineBuilder {
     return [...ids];
   }
 
-  private async eventsOf(interactionId: string): Promise<Located[]> {
+  /** The events of each interaction, in timeline order, from one scan of the topics. */
+  private async eventsOfAll(interactionIds: ReadonlySet<string>): Promise<Map<string, Located[]>> {
     const { log, codec } = this.sources;
-    const keep = (event: DecodedEvent) => event.metadata.interactionId === interactionId;
-    const all: Located[] = [];
-    for (const topic of [this.topics.interactions, this.topics.agents, this.topics.audit]) all.push(...(await scan(log, codec, topic, keep)));
-    return all.sort(byLogOrder);
+    const keep = (event: DecodedEvent) => event.metadata.interactionId !== null && interactionIds.has(event.metadata.interactionId);
+    const byInteraction = new Map<string, Located[]>([...interactionIds].map((id) => [id, []]));
+    for (const topic of [this.topics.interactions, this.topics.agents, this.topics.audit]) {
+      for (const located of await scan(log, codec, topic, keep)) byInteraction.get(located.event.metadata.interactionId ?? '')?.push(located);
+    }
+    for (const located of byInteraction.values()) located.sort(byLogOrder);
+    return byInteraction;
+  }
+
+  private async eventsOf(interactionId: string): Promise<Located[]> {
+    return (await this.eventsOfAll(new Set([interactionId]))).get(interactionId) ?? [];
   }
 
   /** The interaction's events as chained: log position and bytes, in timeline order. */
   async rawChain(interactionId: string): Promise<{ position: string; value: Buffer }[]> {
-    return (await this.eventsOf(interactionId)).map((l) => ({ position: positionOf(l.record), value: l.record.value }));
+    return (await this.rawChains([interactionId])).get(interactionId) ?? [];
+  }
+
+  /** The chains of several interactions from one scan of the topics. */
+  async rawChains(interactionIds: readonly string[]): Promise<Map<string, { position: string; value: Buffer }[]>> {
+    const all = await this.eventsOfAll(new Set(interactionIds));
+    return new Map([...all].map(([id, located]) => [id, located.map((l) => ({ position: positionOf(l.record), value: l.record.value }))]));
   }
 
   async build(interactionId: string, role: TimelineRole): Promise<InteractionTimeline> {
@@ -367,6 +381,12 @@ export class PostgresSealStore implements SealStore {
       interactionId, events.length, head, JSON.stringify(events.map((e, i) => [e.position, hashes[i]])),
     ]);
     return { events: events.length, head };
+  }
+
+  /** Interactions with at least one seal. */
+  async sealedInteractions(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ interaction_id: string }>(`select distinct interaction_id from ${this.table} order by interaction_id`);
+    return rows.map((r) => r.interaction_id);
   }
 
   async verify(interactionId: string, events: readonly { position: string; value: Buffer }[]): Promise<ChainVerification> {
