@@ -61,6 +61,8 @@ export interface ApiParts {
   readonly checks?: Readonly<Record<string, Check>>;
   readonly lag?: () => Promise<readonly LagReading[]>;
   readonly rebuild?: (projection: string) => Promise<{ readonly started: boolean; readonly detail: string }>;
+  /** What the ops mode switch sheds by default (LEDGER_DEGRADE_SHED_FEATURES). */
+  readonly shedFeatures?: readonly string[];
   readonly limits?: Partial<ApiLimits>;
   readonly producer?: Producer;
   readonly onError?: (error: unknown) => void;
@@ -121,7 +123,7 @@ export function createApp(parts: ApiParts): Api {
   });
   app.use(webRoutes({ ...(parts.web ?? { pagesDir: null, keymap: defaultKeymap, demoTokens: false }), tokenKeys: parts.tokenKeys, now: parts.now }));
   app.use(authenticate(parts.tokenKeys, parts.now));
-  app.use(opsRoutes({ now: parts.now, io, metrics, checks: parts.checks ?? {}, lag: parts.lag ?? (async () => []), maxLag: limits.maxLag, rebuild: parts.rebuild }));
+  app.use(opsRoutes({ now: parts.now, io, metrics, checks: parts.checks ?? {}, lag: parts.lag ?? (async () => []), maxLag: limits.maxLag, rebuild: parts.rebuild, shedFeatures: parts.shedFeatures }));
   app.use(ingestRoutes({
     now: parts.now, codec: parts.codec, validator: new JsonEventValidator(parts.codec.catalogue), ingest, producer, maxBatchEvents: limits.maxBatchEvents,
     buckets: new TokenBuckets({ capacity: limits.burstPerSource, ratePerSecond: limits.ratePerSource, now: parts.now }),

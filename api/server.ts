@@ -97,6 +97,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
     heartbeatMs: options.heartbeatMs,
     web: { pagesDir: config.web.pagesDir, keymap, demoTokens: config.web.demoTokens },
     lag,
+    shedFeatures: ledger.config.degradation.shedFeatures,
     checks: {
       log: async () => {
         await ledger.log.describeTopic(catalogue.get('InteractionStarted').topic);

@@ -20,9 +20,14 @@ export interface OpsParts {
   readonly lag: () => Promise<readonly LagReading[]>;
   /** Lag above this many records makes /ready report `degraded` (still 200: the API serves). */
   readonly maxLag: number;
+  /** What a DEGRADED or EMERGENCY switch sheds when the body names nothing (LEDGER_DEGRADE_SHED_FEATURES, as the controller). */
+  readonly shedFeatures?: readonly string[];
   /** Rebuild of a projection by name, when the projection runtime is wired in. */
   readonly rebuild?: (projection: string) => Promise<{ readonly started: boolean; readonly detail: string }>;
 }
+
+/** The degradation controller's default (platform/config.ts). */
+const defaultShedFeatures = ['analytics', 'qa', 'summary'];
 
 const timeoutMs = 2_000;
 function withTimeout(check: Check): Promise<void> {
@@ -88,7 +93,7 @@ export function opsRoutes(parts: OpsParts): Router {
     if (previousMode === body.mode && body.mode !== 'DEGRADED') fail('conflict', `Scope ${scope} is already ${body.mode}.`);
     const [event] = await parts.io.write([{
       type: 'SystemModeChanged',
-      data: { scope, mode: body.mode, previousMode, reason: body.reason, changedBy: principal.subject, shedFeatures: body.shedFeatures ?? (body.mode === 'NORMAL' ? [] : ['summary', 'emotion', 'agent-assist']), activeSite: body.activeSite ?? null },
+      data: { scope, mode: body.mode, previousMode, reason: body.reason, changedBy: principal.subject, shedFeatures: body.shedFeatures ?? (body.mode === 'NORMAL' ? [] : [...(parts.shedFeatures ?? defaultShedFeatures)]), activeSite: body.activeSite ?? null },
     }]);
     res.status(201).json({ eventId: event.metadata.eventId, scope, mode: body.mode, previousMode });
   });
