@@ -29,7 +29,7 @@ describe('API with the projections (e2e, embedded log)', function () {
   let live: LiveProjections;
 
   before(async () => {
-    t = await openTestApi({ queries: projectionQueries(knex, store.readSchema) });
+    t = await openTestApi({ queries: (ledger) => projectionQueries(knex, store.readSchema, { personalData: ledger.personalData, catalogue: ledger.codec.catalogue }) });
     live = await startProjections({ knex, log: t.ledger.log, codec: t.ledger.codec, store, models: readModels(), group: `g-${prefix}` });
   });
   after(async () => {

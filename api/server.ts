@@ -84,7 +84,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
   let queries = options.queries;
   if (!queries) {
     knex = knexFactory({ client: 'pg', connection: ledger.databaseUrl, pool: { min: 0, max: 4 } });
-    queries = projectionQueries(knex, config.readSchema);
+    queries = projectionQueries(knex, config.readSchema, { personalData: ledger.personalData, catalogue: ledger.codec.catalogue });
   }
   const ports = queries;
   const metrics = new ApiMetrics(lag, () => queueReadings(ports, now()));

@@ -161,7 +161,7 @@ export function agentRoutes(parts: AgentRouteParts): Router {
     const principal = principalOf(req);
     const interactionId = String(req.params.interactionId);
     const { events, customerId } = await parts.access.read(principal, interactionId, { resource: 'GET /v1/interactions/{interactionId}/screen-pop', purpose: 'serving the call', requestId: String(res.locals.requestId ?? '') || null });
-    const history = customerId && parts.queries.customerHistory ? await parts.queries.customerHistory(customerId, 10) : null;
+    const history = customerId && parts.queries.customerHistory ? await parts.queries.customerHistory(customerId, 10, principal.role) : null;
     res.json(screenPopOf(interactionId, events, history));
   });
 

@@ -45,7 +45,7 @@ export function agentStreamSelect(options: {
       mine.add(interactionId);
       const { events, customerId } = await access.read(principal, interactionId, { resource: 'push:/v1/agents/me/stream#offer', purpose: 'screen pop for an offered call', requestId: options.requestId });
       audited.add(interactionId);
-      const history = customerId && options.queries.customerHistory ? await options.queries.customerHistory(customerId, 10) : null;
+      const history = customerId && options.queries.customerHistory ? await options.queries.customerHistory(customerId, 10, principal.role) : null;
       return [{ event: 'offer', data: { eventId: event.metadata.eventId, offerId: event.data.offerId, interactionId, ringTimeoutMs: event.data.ringTimeoutMs, screenPop: screenPopOf(interactionId, events, history) } }];
     }
     if (event.type === 'InteractionTransferred' && event.data.targetAgentId === agentId) mine.add(interactionId);

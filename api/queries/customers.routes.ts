@@ -5,6 +5,8 @@ import { allow, principalOf } from '../http/auth.ts';
 import { fail } from '../http/problem.ts';
 import type { AuditTrail } from '../ledger/audit-trail.ts';
 import type { InteractionAccess } from '../ledger/interaction-access.ts';
+import { mayReveal } from '../ledger/personal-fields.ts';
+import { SUMMARY_FIELD } from './contact-summaries.ts';
 import type { QueryPorts } from './query-ports.ts';
 
 const idPattern = /^[A-Za-z0-9._:/@-]{1,128}$/;
@@ -26,8 +28,8 @@ export function customerRoutes(parts: { access: InteractionAccess; audit: AuditT
       }
     }
     if (!parts.queries.customerHistory) fail('notImplemented', 'The customer-history read model is not available in this deployment yet.');
-    await parts.audit.record(principal, { resource, action: 'READ', customerId, interactionId: null, purpose: principal.role === 'agent' ? 'serving the call' : 'compliance review', outcome: 'ALLOWED', fieldsRevealed: [], requestId: null });
-    res.json({ customerId, contacts: await parts.queries.customerHistory(customerId, 50) });
+    await parts.audit.record(principal, { resource, action: 'READ', customerId, interactionId: null, purpose: principal.role === 'agent' ? 'serving the call' : 'compliance review', outcome: 'ALLOWED', fieldsRevealed: mayReveal(principal.role) ? [SUMMARY_FIELD] : [], requestId: null });
+    res.json({ customerId, contacts: await parts.queries.customerHistory(customerId, 50, principal.role) });
   });
   return router;
 }

@@ -1,11 +1,17 @@
-// The query ports over the projections that exist today: live queues and wallboard KPIs (both
-// through the stable `<prefix>_read` views). Agent profiles, IVR funnel, intents and customer
-// history plug in here as their read models land (docs/api.md, "Seams").
+// The query ports over the projections that exist today: live queues, wallboard KPIs, agent
+// profiles and customer history (all through the stable `<prefix>_read` views). IVR funnel and
+// intents plug in here as their read models land (docs/api.md, "Seams").
 import type { Knex } from 'knex';
+import type { Catalogue } from '../../schemas/catalogue.ts';
+import type { PersonalDataProtector } from '../../schemas/pii/personal-data.ts';
+import { agentProfiles, type AgentWeekPosition } from '../../projections/agent-profiles/agent-profiles.queries.ts';
+import { customerHistory, customerInteractions } from '../../projections/customer-history/customer-history.queries.ts';
 import { agentsBySkill, liveQueues } from '../../projections/live-queues/live-queues.queries.ts';
 import { rollingWallboard, wallboard, type Dimension } from '../../projections/wallboard/wallboard.queries.ts';
 import { INTERVAL_MS } from '../../projections/wallboard/intervals.ts';
-import type { KpiFilter, Page, QueryPorts, Row } from './query-ports.ts';
+import { fail } from '../http/problem.ts';
+import { contactsShownTo } from './contact-summaries.ts';
+import type { KpiFilter, ListFilter, Page, QueryPorts, Row } from './query-ports.ts';
 
 /** Offset pages with an opaque cursor (the rows of one query are few: intervals × queues × tiers × sources). */
 export function paginate<T>(rows: readonly T[], limit: number, after: string | null): Page<T> {
@@ -24,7 +30,26 @@ function flatten(value: Record<string, unknown>, prefix = ''): Row {
   return out;
 }
 
-export function projectionQueries(knex: Knex, readSchema: string): QueryPorts {
+/** Keyset cursor of agent profile pages: the last (agent, week) shown, as base64url JSON. */
+function agentCursor(position: AgentWeekPosition): string {
+  return Buffer.from(JSON.stringify([position.agentId, position.weekStart]), 'utf8').toString('base64url');
+}
+
+function agentPosition(after: string | null): AgentWeekPosition | null {
+  if (after === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(parsed[1])) {
+    return fail('validation', 'after is not a page cursor of ours.', { errors: [{ field: 'after', rule: 'pattern', message: 'must be a cursor from a previous page' }] });
+  }
+  return { agentId: parsed[0], weekStart: parsed[1] };
+}
+
+export function projectionQueries(knex: Knex, readSchema: string, personal: { personalData: PersonalDataProtector; catalogue: Catalogue }): QueryPorts {
   return {
     liveQueues: (now) => liveQueues(knex, readSchema, now),
     agentsBySkill: () => agentsBySkill(knex, readSchema),
@@ -47,5 +72,17 @@ export function projectionQueries(knex: Knex, readSchema: string): QueryPorts {
       } as Record<string, unknown>));
       return paginate(shaped, filter.limit, filter.after);
     },
+    async agentProfiles(filter: ListFilter) {
+      const text = (name: string) => (typeof filter[name] === 'string' ? (filter[name] as string) : null);
+      const page = await agentProfiles(knex, readSchema, {
+        fromMs: filter.from, toMs: filter.to, agentId: text('agentId'), team: text('team'), site: text('site'), limit: filter.limit, after: agentPosition(filter.after),
+      });
+      const items = page.items.map((p) => flatten({ agentId: p.agentId, week: p.week, weekStart: p.weekStart, ...p.figures, qaFindingsByCategory: p.qaFindingsByCategory, counters: p.counters } as Record<string, unknown>));
+      return { items, next: page.next ? agentCursor(page.next) : null };
+    },
+    async customerHistory(customerId, limit, reader) {
+      return contactsShownTo(reader, await customerHistory(knex, readSchema, customerId, limit), personal);
+    },
+    customerInteractions: (customerId, from, to) => customerInteractions(knex, readSchema, customerId, from, to),
   };
 }

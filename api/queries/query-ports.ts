@@ -1,6 +1,8 @@
 // The read side the API is given: functions over the projections' tables (and later read
 // models). Each is optional: a route whose function is absent answers 501 "not available yet",
 // so the API runs before every projection has landed and gains routes as they arrive.
+import type { Role } from '../http/auth.ts';
+
 export interface Page<T> {
   readonly items: readonly T[];
   /** Opaque cursor of the next page, null at the end. */
@@ -42,8 +44,11 @@ export interface QueryPorts {
   intents?(filter: ListFilter): Promise<Page<Row>>;
   /** Service level per queue over a range (wallboard projection), for /metrics. */
   serviceLevels?(from: number, to: number): Promise<ReadonlyMap<string, number | null>>;
-  /** Past interactions of a customer for the screen pop (customer-history projection). */
-  customerHistory?(customerId: string, limit: number): Promise<readonly Row[]>;
+  /**
+   * Past interactions of a customer for the screen pop (customer-history projection); their
+   * summaries shown to `reader` (decrypted or redacted by role).
+   */
+  customerHistory?(customerId: string, limit: number, reader: Role): Promise<readonly Row[]>;
   /** Interaction ids of a customer in a time range (customer-history projection); else the API scans the log. */
   customerInteractions?(customerId: string, from: number, to: number): Promise<readonly string[]>;
 }

@@ -31,13 +31,13 @@ export function testConfig(schema: string, overrides: Record<string, string> = {
   });
 }
 
-export async function openTestApi(options: { limits?: Partial<ApiLimits>; queries?: QueryPorts; schema?: string; configOverrides?: Record<string, string> } = {}): Promise<TestApi> {
+export async function openTestApi(options: { limits?: Partial<ApiLimits>; queries?: QueryPorts | ((ledger: Ledger) => QueryPorts); schema?: string; configOverrides?: Record<string, string> } = {}): Promise<TestApi> {
   const schema = options.schema ?? `api_test_${randomBytes(4).toString('hex')}`;
   const config = testConfig(schema, options.configOverrides);
   const ledger = await openLedger(config, { warn: () => undefined });
   await ledger.log.createTopics(ledgerTopics(config, ledger.codec.catalogue));
   await ledger.codec.registerAll();
-  const api = await startApi(ledger, { port: 0, host: '127.0.0.1', limits: options.limits, queries: options.queries ?? {}, heartbeatMs: 1000, onError: () => undefined });
+  const api = await startApi(ledger, { port: 0, host: '127.0.0.1', limits: options.limits, queries: typeof options.queries === 'function' ? options.queries(ledger) : options.queries ?? {}, heartbeatMs: 1000, onError: () => undefined });
   return {
     ledger, api, schema,
     token: (role, extra = {}) => signToken(api.keys, { subject: `${role}-user`, role, ...(role === 'agent' ? { agentId: 'A1' } : {}), ...(role === 'ingest' ? { source: 'telephony' } : {}), ...extra }),
