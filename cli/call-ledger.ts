@@ -7,7 +7,9 @@ import { importCdrCommand, importQueueLogCommand } from './commands/import.ts';
 import { dropVersionCommand, rebuildCommand, versionsCommand } from './commands/projections.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { timelineCommand } from './commands/timeline.ts';
+import { auditVerifyCommand } from './commands/audit.ts';
 import { dualTrackReportCommand } from './commands/dual-track.ts';
+import { whatIfCommand } from './commands/what-if.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
 
@@ -63,6 +65,16 @@ program
   .option('--out <file>', 'write the export to a file')
   .action(timelineCommand);
 
+const audit = program.command('audit').description('the audit trail of decisions and data accesses');
+audit
+  .command('verify')
+  .description('recompute the audit trail\'s hash chains and cross-check them with the log; names the first broken row or altered event (exit code 2)')
+  .option('--interaction <id>', 'one interaction (its chains and its logged events)')
+  .option('--customer <id>', 'a customer (their chains and every interaction tied to them)')
+  .option('--all', 'every chain, and the log of every sealed interaction')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action(auditVerifyCommand);
+
 const dualTrack = program.command('dual-track').description('parallel run of the legacy centre and the new one');
 dualTrack
   .command('report')
@@ -75,6 +87,19 @@ dualTrack
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
   .option('--out <file>', 'write the report to a file')
   .action(dualTrackReportCommand);
+
+program
+  .command('what-if')
+  .description('replay a period of recorded traffic through a candidate routing policy or risk/QA rule set, in memory; KPI or alert/finding differences')
+  .option('--policy <file>', 'candidate routing policy (a RoutingPolicyPublished document)')
+  .option('--risk-rules <file>', 'candidate risk rule set')
+  .option('--qa-rules <file>', 'candidate QA rule set')
+  .requiredOption('--from <iso>', 'period start (inclusive): queue entries (routing) or interaction starts (rules)')
+  .requiredOption('--to <iso>', 'period end (exclusive)')
+  .option('--site <site>', 'routing: one site only (default every site)')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .option('--out <file>', 'write the report to a file')
+  .action(whatIfCommand);
 
 const imports = program.command('import').description('import legacy records as events with source legacy:<name> (resumable; re-importing adds nothing; docs/migration.md)');
 imports

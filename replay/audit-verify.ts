@@ -49,7 +49,7 @@ const TRAIL = auditTrailReadModel().name;
 /** The trail's checkpoints (`topic/partition` → next offset) in its current version. */
 async function trailCheckpoints(sources: AuditVerifySources): Promise<Map<string, number>> {
   const version = (await sources.store.currentVersions([TRAIL])).get(TRAIL);
-  if (version === undefined) return new Map();
+  if (version === undefined) throw new Error(`the ${TRAIL} read model is not built yet: run \`call-ledger projections rebuild ${TRAIL}\` (or \`call-ledger run\`), then verify`);
   const { rows } = await sources.knex.raw<{ rows: { topic: string; partition: number; next_offset: string }[] }>(
     `select topic, partition, next_offset from ${quoteIdent(sources.store.versionSchema(TRAIL, version))}.checkpoints where projection = ?`, [TRAIL],
   );
@@ -94,10 +94,10 @@ async function crossCheck(sources: AuditVerifySources, interactionId: string, ch
 }
 
 export async function verifyAudit(sources: AuditVerifySources, selector: AuditSelector): Promise<AuditVerifyReport> {
+  const checkpoints = await trailCheckpoints(sources);
   const trail = await verifyAuditTrail(sources.knex, sources.readSchema, selector);
   const ids = await interactionsOf(sources, selector);
   const chains = await sources.timeline.rawChains(ids);
-  const checkpoints = await trailCheckpoints(sources);
   const log: LogCrossCheck[] = [];
   for (const id of ids) log.push(await crossCheck(sources, id, chains.get(id) ?? [], checkpoints));
   const logBroken = log.some((c) => c.seal.status === 'altered' || c.missingRows.length > 0 || c.unloggedRows.length > 0);
