@@ -21,6 +21,8 @@ export interface DegradationControllerOptions {
   readonly limits: LoadLimits;
   /** Core consumer groups whose lag is watched. */
   readonly groups: readonly string[];
+  /** Topics whose lag counts; default every topic of the catalogue. */
+  readonly topics?: readonly string[];
   readonly latency: DecisionLatency;
   /** 0: no timer; samples are taken by calling `sample` (tests). */
   readonly sampleMs: number;
@@ -45,7 +47,7 @@ export async function startDegradationController(options: DegradationControllerO
   });
 
   const sample = async (): Promise<SystemModeChangedData[]> => {
-    const lag = await readGroupLag(log, codec.catalogue.topics, options.groups);
+    const lag = await readGroupLag(log, options.topics ?? codec.catalogue.topics, options.groups);
     const taken: LoadSample = { at: now(), lag, decisionP99Ms: options.latency.takeP99() };
     options.onSample?.(taken);
     const changes = decideDegradation({ kind: 'sampled', sample: taken }, state, limits);

@@ -1,0 +1,3 @@
+import { defineDegradationFeatures } from '../testing/degradation-features.ts';
+
+defineDegradationFeatures('embedded');
