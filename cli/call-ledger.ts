@@ -7,6 +7,7 @@ import { importCdrCommand, importQueueLogCommand } from './commands/import.ts';
 import { dropVersionCommand, rebuildCommand, versionsCommand } from './commands/projections.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { timelineCommand } from './commands/timeline.ts';
+import { auditVerifyCommand } from './commands/audit.ts';
 import { dualTrackReportCommand } from './commands/dual-track.ts';
 import { whatIfCommand } from './commands/what-if.ts';
 
@@ -63,6 +64,16 @@ program
   .option('--seal', 'record the current hash chain as the seal later runs verify against')
   .option('--out <file>', 'write the export to a file')
   .action(timelineCommand);
+
+const audit = program.command('audit').description('the audit trail of decisions and data accesses');
+audit
+  .command('verify')
+  .description('recompute the audit trail\'s hash chains and cross-check them with the log; names the first broken row or altered event (exit code 2)')
+  .option('--interaction <id>', 'one interaction (its chains and its logged events)')
+  .option('--customer <id>', 'a customer (their chains and every interaction tied to them)')
+  .option('--all', 'every chain, and the log of every sealed interaction')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action(auditVerifyCommand);
 
 const dualTrack = program.command('dual-track').description('parallel run of the legacy centre and the new one');
 dualTrack
