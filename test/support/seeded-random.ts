@@ -1,11 +1,2 @@
-// mulberry32: a small seeded PRNG for tests, fixtures and benchmarks (never for decisions).
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The project's one seeded PRNG lives with the traffic simulator; tests, fixtures and benchmarks use it from here.
+export { seededRandom } from '../../producers/simulator/random.ts';
