@@ -1,7 +1,9 @@
 // A seeded fixture day for the wallboard: a few hundred calls on 2026-11-26 in Shanghai (and a
 // few that wait across the following midnight) with known waits, outcomes and handle times, and
-// agents with known state timelines. It returns the events AND the plain facts they encode, so
-// the expected KPIs (expected-kpis.ts) are computed from the facts, never by the projection.
+// agents with known state timelines; each call also walks the IVR (nodes, input failures,
+// zero-outs, intents) so the IVR funnel and intents read models have rows in every build. It
+// returns the events AND the plain facts they encode, so the expected KPIs (expected-kpis.ts) are
+// computed from the facts, never by the projection.
 import type { AnyLedgerEvent, CustomerTier } from '../../../schemas/generated/events.ts';
 import { AgentScript, CallScript } from '../../testing/builders.ts';
 import { seededRandom } from '../../../test/support/seeded-random.ts';
@@ -48,6 +50,7 @@ export interface FixtureDay {
 const QUEUES = ['cards', 'loans', 'fraud'];
 const TIERS: CustomerTier[] = ['VIP', 'PRIORITY', 'STANDARD', 'STANDARD'];
 const SOURCES = ['new', 'legacy:avaya'];
+const IVR_MENUS = [{ node: 'cards', intent: 'card_loss' }, { node: 'loans', intent: 'loan_repayment' }, { node: 'accounts', intent: 'address_change' }];
 
 export function generateDay(options: { seed?: number; calls?: number; agents?: number; idPrefix?: string; dayOffset?: number } = {}): FixtureDay {
   const random = seededRandom(options.seed ?? 20261126);
@@ -67,24 +70,27 @@ export function generateDay(options: { seed?: number; calls?: number; agents?: n
     const start = n >= calls - 8 ? dayStart + 86_400_000 - int(20, 120) * second : dayStart + int(8 * 3600, 21 * 3600) * second + int(0, 999);
     const source = pick(SOURCES);
     const tier = pick(TIERS);
-    const call = new CallScript(`${prefix}-${n}`, source).started(start).identified(start + 2 * second, tier);
+    const call = new CallScript(`${prefix}-${n}`, source).started(start).identified(start + 2 * second, tier).ivrNode(start + 3 * second, 'root', { label: 'main menu' });
+    // IVR walks are derived from the call number, not drawn, so the wallboard facts stay as they were.
+    if (n % 5 === 0) call.ivrInput(start + 4 * second, 'root', 'NO_INPUT');
     const roll = random();
     if (roll < 0.08) {
       const at = start + int(20, 200) * second;
-      call.ivrExited(at, 'SELF_SERVICE_DONE').ended(at + second);
+      call.ivrNode(start + 10 * second, 'balance', { depth: 1, previousNodeId: 'root' }).ivrExited(at, 'SELF_SERVICE_DONE', at - start, { intent: 'balance_inquiry' }).ended(at + second);
       ivrContained.push({ at, tier, source });
       events.push(...call.events);
       continue;
     }
     if (roll < 0.1) {
       const at = start + int(10, 60) * second;
-      call.abandoned(at, 'IVR').ended(start + 61 * second);
+      call.ivrNode(start + 6 * second, 'accounts', { depth: 1, previousNodeId: 'root' }).abandoned(at, 'IVR').ended(start + 61 * second);
       ivrAbandoned.push({ at, tier, source });
       events.push(...call.events);
       continue;
     }
     let at = start + int(10, 90) * second;
-    call.ivrExited(at, 'TO_AGENT');
+    const menu = IVR_MENUS[n % IVR_MENUS.length];
+    call.ivrNode(start + 5 * second, menu.node, { depth: 1, previousNodeId: 'root' }).ivrExited(at, n % 7 === 0 ? 'ZERO_OUT' : 'TO_AGENT', at - start, { intent: n % 7 === 0 ? undefined : menu.intent });
     let queue = pick(QUEUES);
     let transferredIn = false;
     let transfers = roll > 0.93 ? 2 : roll > 0.85 ? 1 : 0;
