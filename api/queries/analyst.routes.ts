@@ -86,6 +86,10 @@ export function analystRoutes(options: { now: () => number; queries: QueryPorts 
     if (!queries.ivrFunnel) return missing('IVR funnel');
     send(req, res, 'ivr-funnel', await queries.ivrFunnel(listFilter(req, options.now(), ['flowId'])));
   });
+  router.get('/v1/analytics/ivr-funnel/abandon-paths', analysts, async (req, res) => {
+    if (!queries.ivrAbandonPaths) return missing('IVR funnel');
+    send(req, res, 'ivr-abandon-paths', await queries.ivrAbandonPaths(listFilter(req, options.now(), ['flowId'])));
+  });
   router.get('/v1/analytics/intents', analysts, async (req, res) => {
     if (!queries.intents) return missing('intents');
     send(req, res, 'intents', await queries.intents(listFilter(req, options.now(), ['queueId', 'channel'])));

@@ -1,11 +1,12 @@
-// The query ports over the projections that exist today: live queues, wallboard KPIs, agent
-// profiles and customer history (all through the stable `<prefix>_read` views). IVR funnel and
-// intents plug in here as their read models land (docs/api.md, "Seams").
+// The query ports over the projections: live queues, wallboard KPIs, agent profiles, customer
+// history, the IVR funnel and intents (all through the stable `<prefix>_read` views).
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../schemas/catalogue.ts';
 import type { PersonalDataProtector } from '../../schemas/pii/personal-data.ts';
 import { agentProfiles, type AgentWeekPosition } from '../../projections/agent-profiles/agent-profiles.queries.ts';
 import { customerHistory, customerInteractions } from '../../projections/customer-history/customer-history.queries.ts';
+import { intentsByDay } from '../../projections/intents/intents.queries.ts';
+import { abandonPaths, funnelNodes } from '../../projections/ivr-funnel/ivr-funnel.queries.ts';
 import { agentsBySkill, liveQueues } from '../../projections/live-queues/live-queues.queries.ts';
 import { rollingWallboard, wallboard, type Dimension } from '../../projections/wallboard/wallboard.queries.ts';
 import { INTERVAL_MS } from '../../projections/wallboard/intervals.ts';
@@ -15,10 +16,14 @@ import type { KpiFilter, ListFilter, Page, QueryPorts, Row } from './query-ports
 
 /** Offset pages with an opaque cursor (the rows of one query are few: intervals × queues × tiers × sources). */
 export function paginate<T>(rows: readonly T[], limit: number, after: string | null): Page<T> {
-  const start = after ? Number(Buffer.from(after, 'base64url').toString('utf8')) || 0 : 0;
+  const start = offsetOf(after);
   const items = rows.slice(start, start + limit);
   const end = start + items.length;
   return { items, next: end < rows.length ? Buffer.from(String(end), 'utf8').toString('base64url') : null };
+}
+
+function offsetOf(after: string | null): number {
+  return after ? Number(Buffer.from(after, 'base64url').toString('utf8')) || 0 : 0;
 }
 
 function flatten(value: Record<string, unknown>, prefix = ''): Row {
@@ -60,6 +65,21 @@ export function projectionQueries(knex: Knex, readSchema: string, personal: { pe
     async serviceLevels(from, to) {
       const rows = await wallboard(knex, readSchema, { grain: 'total', by: ['queue'], fromMs: Math.floor(from / INTERVAL_MS) * INTERVAL_MS, toMs: to });
       return new Map(rows.map((r) => [r.queue ?? '', r.figures.serviceLevel]));
+    },
+    async ivrFunnel(filter) {
+      const rows = await funnelNodes(knex, readSchema, { from: filter.from, to: filter.to, flowId: filter.flowId as string | null });
+      return paginate(rows.map((r) => flatten({ ...r })), filter.limit, filter.after);
+    },
+    async ivrAbandonPaths(filter) {
+      // Paths can be many over a long range: paged in SQL (one row more tells whether a next page exists).
+      const offset = offsetOf(filter.after);
+      const rows = await abandonPaths(knex, readSchema, { from: filter.from, to: filter.to, flowId: filter.flowId as string | null, limit: filter.limit + 1, offset });
+      const items = rows.slice(0, filter.limit).map((r) => flatten({ ...r }));
+      return { items, next: rows.length > filter.limit ? Buffer.from(String(offset + filter.limit), 'utf8').toString('base64url') : null };
+    },
+    async intents(filter) {
+      const rows = await intentsByDay(knex, readSchema, { from: filter.from, to: filter.to, channel: filter.channel as string | null, queueId: filter.queueId as string | null });
+      return paginate(rows.map((r) => flatten({ ...r })), filter.limit, filter.after);
     },
     async kpis(filter: KpiFilter) {
       const by: Dimension[] = ['queue', 'tier', 'source'];

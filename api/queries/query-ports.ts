@@ -40,7 +40,11 @@ export interface QueryPorts {
   /** Wallboard KPIs by interval, queue, tier and source (wallboard projection). */
   kpis?(filter: KpiFilter): Promise<Page<Row>>;
   agentProfiles?(filter: ListFilter): Promise<Page<Row>>;
+  /** Per IVR node and local day: entries, exits by reason, median time (ivr-funnel projection). */
   ivrFunnel?(filter: ListFilter): Promise<Page<Row>>;
+  /** Node paths of calls that abandoned in the IVR or in queue, most frequent first (ivr-funnel projection). */
+  ivrAbandonPaths?(filter: ListFilter): Promise<Page<Row>>;
+  /** Intents per local day with share and trend (intents projection). */
   intents?(filter: ListFilter): Promise<Page<Row>>;
   /** Service level per queue over a range (wallboard projection), for /metrics. */
   serviceLevels?(from: number, to: number): Promise<ReadonlyMap<string, number | null>>;
