@@ -63,6 +63,8 @@ program
   .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
   .option('--seal', 'record the current hash chain as the seal later runs verify against')
   .option('--out <file>', 'write the export to a file')
+  .option('--actor <name>', 'who is reading, recorded in the audit log (default: the operating-system account)')
+  .option('--purpose <text>', 'declared purpose, recorded in the audit log', 'compliance review')
   .action(timelineCommand);
 
 const audit = program.command('audit').description('the audit trail of decisions and data accesses');
