@@ -4,8 +4,12 @@
 //   LEDGER_BENCH_EVENTS=200000 node bench/embedded-log.bench.ts
 // Runs in a fresh schema that is dropped at the end.
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import { EmbeddedLog } from '../log/embedded/embedded-log.ts';
 import type { AppendRecord } from '../log/port.ts';
+import { copyHeader, copyTrailer, encodeRows, eventColumns, type EventRow } from '../log/embedded/copy-binary.ts';
 
 const databaseUrl = process.env.LEDGER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const events = Number(process.env.LEDGER_BENCH_EVENTS ?? '100000');
@@ -75,12 +79,46 @@ async function consumeThroughput(log: EmbeddedLog, topic: string, maxBatchSize: 
   });
 }
 
+/**
+ * The limit for appends: PostgreSQL's binary COPY of the same rows into a bare table of the same
+ * shape (same primary key), one COPY per batch in its own transaction, with no partition heads to
+ * lock and no append notifications: what the adapter's append costs on top of writing the rows.
+ */
+async function rawCopyThroughput(log: EmbeddedLog, batchSize: number, concurrency: number): Promise<void> {
+  const table = `"${schema}".raw_copy_${batchSize}_${concurrency}`;
+  await log.pool.query(`create table ${table} (topic text not null, partition integer not null, "offset" bigint not null, key text, headers json not null, value bytea not null, "timestamp" bigint not null, primary key (topic, partition, "offset"))`);
+  const value = randomBytes(valueBytes);
+  const rows: EventRow[] = Array.from({ length: events }, (_, i) => ({
+    topic: 'bench.raw', partition: i % partitions, offset: Math.floor(i / partitions), key: `interaction-${i % 10_000}`, value, timestamp: Date.now(),
+    headers: JSON.stringify({ ce_id: `evt-${i}`, ce_type: 'IvrStepCompleted', ce_source: 'ivr', ce_time: '2026-11-26T10:00:00Z' }),
+  }));
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < rows.length) {
+      const batch = rows.slice(next, next + batchSize);
+      next += batchSize;
+      const client = await log.pool.connect();
+      try {
+        await client.query('begin');
+        await pipeline(Readable.from([copyHeader(), encodeRows(batch), copyTrailer()]), client.query(copyFrom(`copy ${table} ${eventColumns} from stdin with (format binary)`)));
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  print({ figure: 'raw PostgreSQL COPY of the same rows (the limit)', events, valueBytes, batchSize, concurrency, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) });
+}
+
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
 const log = await EmbeddedLog.open({ connectionString: databaseUrl, schema });
 try {
   const server = await log.pool.query<{ server_version: string }>('show server_version');
   print({ figure: 'setup', postgres: server.rows[0].server_version, events, valueBytes, partitions, node: process.version });
+  await rawCopyThroughput(log, 1000, 4);
   await appendThroughput(log, 1000, 1);
   await appendThroughput(log, 1000, 4);
   const topic = await appendThroughput(log, 10_000, 1);

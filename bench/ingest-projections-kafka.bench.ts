@@ -1,0 +1,98 @@
+// npm run bench:ingest-projections — the DESIGN.md throughput target on Kafka: sustained ingest →
+// projections (≥ 20,000 events/s, within 2x of raw kafkajs produce+consume on the same broker).
+//   ours: every read model live (its consumer group joined on empty topics), then the ledger's
+//         events appended through the Kafka adapter as fast as it takes them; timed from the
+//         first append until every read model's own checkpoint reaches the end of the log;
+//   raw:  the same record bytes produced with plain kafkajs (idempotent, acks=all) to a fresh
+//         topic with the same partitions while a read_committed consumer (joined first) reads
+//         them; timed from the first send until the consumer has every record.
+// One JSON line per figure. LEDGER_BENCH_EVENTS (default 200,000) events of generated contact-
+// centre days; fresh topics and projection schemas (schemas dropped at the end).
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { AppendRecord } from '../log/port.ts';
+import { freshNames, KAFKA_BROKERS, openTestLedger, projectionsCaughtUp } from '../projections/testing/int-support.ts';
+import { startProjections } from '../projections/runtime/live.ts';
+import { generateDay } from '../projections/wallboard/fixture-day/generate-day.ts';
+
+const target = Number(process.env.LEDGER_BENCH_EVENTS ?? 200_000);
+const batchSize = 500;
+const concurrency = 4;
+const print = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: 'ingest-projections-kafka', ...figure })}\n`);
+const ledger = await openTestLedger({ ...freshNames('kafka'), prefix: `ipb_${randomBytes(3).toString('hex')}` });
+
+async function inBatches(records: readonly AppendRecord[], send: (batch: readonly AppendRecord[]) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < records.length) {
+      const start = next;
+      next += batchSize;
+      await send(records.slice(start, start + batchSize));
+    }
+  }));
+}
+
+try {
+  const records: AppendRecord[] = [];
+  for (let day = 0; records.length < target; day += 1) {
+    // About 11 events per call: days of up to 10,000 calls until the target is reached.
+    const fixture = generateDay({ seed: 4000 + day, calls: Math.min(10_000, Math.ceil((target - records.length) / 11) + 10), agents: 120, idPrefix: `k${day}`, dayOffset: day });
+    records.push(...(await ledger.encode(fixture.events)));
+  }
+  const events = records.length;
+  const topics = [...new Set(records.map((r) => r.topic))];
+  const common = { events, batchSize, concurrency, partitions: 3, readModels: ledger.models.map((m) => m.name), brokers: KAFKA_BROKERS.join(',') };
+
+  // Raw kafkajs: produce + consume, pipelined.
+  const kafka = new Kafka({ clientId: 'bench-raw-pipeline', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const rawTopic = `bench.raw-pipeline.${randomBytes(3).toString('hex')}`;
+  await admin.createTopics({ topics: [{ topic: rawTopic, numPartitions: 3 }], waitForLeaders: true });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const consumer = kafka.consumer({ groupId: `${rawTopic}.reader`, readUncommitted: false });
+  await Promise.all([producer.connect(), consumer.connect()]);
+  await consumer.subscribe({ topics: [rawTopic], fromBeginning: true });
+  let rawConsumed = 0;
+  let rawDone!: () => void;
+  const rawAllRead = new Promise<void>((resolve) => (rawDone = resolve));
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  void consumer.run({
+    eachBatch: async ({ batch }) => {
+      rawConsumed += batch.messages.length;
+      if (rawConsumed >= events) rawDone();
+    },
+  });
+  await joined;
+  let started = performance.now();
+  await inBatches(records, (batch) => producer.send({ topic: rawTopic, acks: -1, messages: batch.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })) }).then(() => undefined));
+  const rawProducedMs = performance.now() - started;
+  await rawAllRead;
+  const rawMs = performance.now() - started;
+  print({ figure: 'raw kafkajs produce + consume (pipelined; the limit)', ...common, readModels: undefined, seconds: rawMs / 1000, producedSeconds: rawProducedMs / 1000, eventsPerSecond: Math.round(events / (rawMs / 1000)) });
+  await consumer.disconnect();
+  await producer.disconnect();
+  await admin.deleteTopics({ topics: [rawTopic] }).catch(() => undefined);
+  await admin.disconnect();
+
+  // Ours: the Kafka adapter's append, then every read model live.
+  const live = await startProjections({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, group: `bench-${ledger.names.prefix}` });
+  try {
+    started = performance.now();
+    await inBatches(records, async (batch) => {
+      await ledger.log.append(batch);
+    });
+    const appendedMs = performance.now() - started;
+    while (!(await projectionsCaughtUp(ledger))) await new Promise((resolve) => setTimeout(resolve, 100));
+    const oursMs = performance.now() - started;
+    const eventsPerSecond = Math.round(events / (oursMs / 1000));
+    print({ figure: 'ingest → projections (Kafka adapter append → every read model current)', ...common, topics, seconds: oursMs / 1000, appendedSeconds: appendedMs / 1000, eventsPerSecond, ratioToRaw: Math.round((oursMs / rawMs) * 100) / 100 });
+  } finally {
+    await live.stop();
+  }
+  print({ figure: 'machine', node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(1))), date: new Date().toISOString() });
+} finally {
+  await ledger.close();
+  await ledger.drop();
+}
