@@ -14,6 +14,7 @@ import type { LedgerIo } from '../ledger/ledger-io.ts';
 import { agentStreamSelect } from '../push/agent-stream.ts';
 import { screenPopOf } from '../push/screen-pop.ts';
 import { openSseStream, type StreamParts } from '../push/sse-stream.ts';
+import { historyFieldsRevealed } from '../queries/contact-summaries.ts';
 import type { QueryPorts } from '../queries/query-ports.ts';
 import { decide, evolve, initialState, interactionOf, type AgentCommand, type WorkstationState } from './agent-commands.decider.ts';
 
@@ -162,6 +163,13 @@ export function agentRoutes(parts: AgentRouteParts): Router {
     const interactionId = String(req.params.interactionId);
     const { events, customerId } = await parts.access.read(principal, interactionId, { resource: 'GET /v1/interactions/{interactionId}/screen-pop', purpose: 'serving the call', requestId: String(res.locals.requestId ?? '') || null });
     const history = customerId && parts.queries.customerHistory ? await parts.queries.customerHistory(customerId, 10, principal.role) : null;
+    const revealed = historyFieldsRevealed(principal.role, history);
+    if (revealed.length > 0) {
+      await parts.audit.record(principal, {
+        resource: 'GET /v1/interactions/{interactionId}/screen-pop#history', action: 'READ', customerId, interactionId, purpose: 'serving the call', outcome: 'ALLOWED', fieldsRevealed: revealed,
+        requestId: String(res.locals.requestId ?? '') || null,
+      });
+    }
     res.json(screenPopOf(interactionId, events, history));
   });
 

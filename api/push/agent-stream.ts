@@ -6,6 +6,7 @@ import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import type { Principal } from '../http/auth.ts';
 import type { AuditTrail } from '../ledger/audit-trail.ts';
 import type { InteractionAccess } from '../ledger/interaction-access.ts';
+import { historyFieldsRevealed } from '../queries/contact-summaries.ts';
 import type { QueryPorts } from '../queries/query-ports.ts';
 import type { DecodedRecord } from './push-hub.ts';
 import { screenPopOf } from './screen-pop.ts';
@@ -46,6 +47,10 @@ export function agentStreamSelect(options: {
       const { events, customerId } = await access.read(principal, interactionId, { resource: 'push:/v1/agents/me/stream#offer', purpose: 'screen pop for an offered call', requestId: options.requestId });
       audited.add(interactionId);
       const history = customerId && options.queries.customerHistory ? await options.queries.customerHistory(customerId, 10, principal.role) : null;
+      const revealed = historyFieldsRevealed(principal.role, history);
+      if (revealed.length > 0) {
+        await audit.record(principal, { resource: 'push:/v1/agents/me/stream#offer-history', action: 'READ', customerId, interactionId, purpose: 'screen pop for an offered call', outcome: 'ALLOWED', fieldsRevealed: revealed, requestId: options.requestId });
+      }
       return [{ event: 'offer', data: { eventId: event.metadata.eventId, offerId: event.data.offerId, interactionId, ringTimeoutMs: event.data.ringTimeoutMs, screenPop: screenPopOf(interactionId, events, history) } }];
     }
     if (event.type === 'InteractionTransferred' && event.data.targetAgentId === agentId) mine.add(interactionId);

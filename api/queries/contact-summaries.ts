@@ -12,6 +12,11 @@ import type { Row } from './query-ports.ts';
 /** The personal field a shown history may reveal (named in the DataAccessed audit event). */
 export const SUMMARY_FIELD = 'SummaryGenerated.data.summary';
 
+/** The personal fields a shown history revealed (for the DataAccessed event written before it leaves). */
+export function historyFieldsRevealed(reader: Role, rows: readonly Row[] | null): string[] {
+  return mayReveal(reader) && rows?.some((r) => r.summary !== null && r.summary !== undefined) ? [SUMMARY_FIELD] : [];
+}
+
 export async function contactsShownTo(reader: Role, contacts: readonly CustomerContact[], parts: { personalData: PersonalDataProtector; catalogue: Catalogue }): Promise<Row[]> {
   const definition = parts.catalogue.get('SummaryGenerated');
   const reveal = mayReveal(reader);

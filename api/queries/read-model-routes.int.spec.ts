@@ -11,6 +11,8 @@ import { openKnex } from '../../projections/runtime/open-knex.ts';
 import { ProjectionStore } from '../../projections/runtime/store.ts';
 import { jsonEvent, openTestApi, type TestApi } from '../../test/support/api-harness.ts';
 import { testDatabaseUrl } from '../../test/support/test-database.ts';
+import type { AnyLedgerEvent, LedgerEvent } from '../../schemas/generated/events.ts';
+import { SUMMARY_FIELD } from './contact-summaries.ts';
 import { projectionQueries } from './projection-queries.ts';
 
 describe('agent profile and customer history routes (real read models, embedded log)', function () {
@@ -25,6 +27,16 @@ describe('agent profile and customer history routes (real read models, embedded 
   const from = new Date(Date.now() - 3_600_000).toISOString();
   let t: TestApi;
   let http: ReturnType<typeof request>;
+  const audited = async (resource: string): Promise<LedgerEvent<'DataAccessed'>[]> => {
+    const out: LedgerEvent<'DataAccessed'>[] = [];
+    for await (const batch of t.ledger.log.readRange({ topic: 'ledger.audit' })) {
+      for (const r of batch) {
+        const event = (await t.ledger.codec.decode(r.value)) as unknown as AnyLedgerEvent;
+        if (event.type === 'DataAccessed' && event.data.resource === resource && event.data.customerId === customerId) out.push(event);
+      }
+    }
+    return out;
+  };
   const bearer = async (role: Parameters<TestApi['token']>[0], agentId?: string) => `Bearer ${await t.token(role, agentId ? { agentId } : {})}`;
 
   before(async () => {
@@ -102,6 +114,10 @@ describe('agent profile and customer history routes (real read models, embedded 
       });
       expect(res.body.contacts[0]).to.not.have.property('summarySubject');
       expect(res.body.contacts[1]).to.include({ outcome: 'HANDLED', agentId: 'A2', summary: null });
+      // The route audits the call it reads through (its own fields), then the history it returns.
+      const access = (await audited('GET /v1/customers/{customerId}/history')).find((e) => e.data.interactionId === null);
+      expect(access?.data).to.include({ actorId: 'A1', outcome: 'ALLOWED' });
+      expect(access?.data.fieldsRevealed).to.deep.equal([SUMMARY_FIELD]);
     });
 
     it('refuses another agent (403) and roles without the right (403); compliance reads it', async () => {
@@ -116,6 +132,11 @@ describe('agent profile and customer history routes (real read models, embedded 
     it('carry the history (summaries redacted for a supervisor) and find the customer\'s interactions through the read model', async () => {
       const pop = await http.get(`/v1/interactions/${interactionId}/screen-pop`).set('authorization', await bearer('supervisor')).expect(200);
       expect(pop.body.history.map((c: { interactionId: string; summary: string | null }) => [c.interactionId, c.summary])).to.deep.equal([[interactionId, '[redacted]'], [earlier, null]]);
+      expect(await audited('GET /v1/interactions/{interactionId}/screen-pop#history')).to.have.length(0);
+      const agentPop = await http.get(`/v1/interactions/${interactionId}/screen-pop`).set('authorization', await bearer('agent', 'A1')).expect(200);
+      expect(agentPop.body.history[0].summary).to.equal('Card lost on the metro; blocked and reissued.');
+      const [access] = await audited('GET /v1/interactions/{interactionId}/screen-pop#history');
+      expect(access.data.fieldsRevealed).to.deep.equal([SUMMARY_FIELD]);
       const timeline = await http.get(`/v1/compliance/customers/${customerId}/timeline`).query({ from: new Date(Date.now() - 86_400_000).toISOString() }).set('authorization', await bearer('compliance')).expect(200);
       expect(JSON.stringify(timeline.body)).to.include(interactionId).and.to.include(earlier);
     });

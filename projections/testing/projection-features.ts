@@ -7,6 +7,8 @@ import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import { startProjections } from '../runtime/live.ts';
 import { rebuild, RebuildAbortedError, type RebuildProgress } from '../runtime/rebuild.ts';
 import { ProjectionProcessor } from '../runtime/processor.ts';
+import { agentProfiles } from '../agent-profiles/agent-profiles.queries.ts';
+import { customerHistory } from '../customer-history/customer-history.queries.ts';
 import { liveQueues } from '../live-queues/live-queues.queries.ts';
 import { rollingWallboard, wallboard } from '../wallboard/wallboard.queries.ts';
 import { generateDay } from '../wallboard/fixture-day/generate-day.ts';
@@ -41,7 +43,7 @@ const s = (seconds: number) => t0 + seconds * 1000;
 function smallScenario(): { events: AnyLedgerEvent[]; duplicate: AnyLedgerEvent } {
   const waiting = new CallScript('ix-wait').started(s(0)).queued(s(10), 'cards', 'VIP', { priority: 5 });
   const ringing = new CallScript('ix-ring').started(s(1)).queued(s(12), 'cards', 'STANDARD').offered(s(30), 'ag-1');
-  const answered = new CallScript('ix-ans').started(s(2)).queued(s(14), 'cards', 'STANDARD').answered(s(24), 'ag-2').ended(s(124)).wrapUp(s(154), 'ag-2', 30_000);
+  const answered = new CallScript('ix-ans').started(s(2)).identified(s(4), 'STANDARD').queued(s(14), 'cards', 'STANDARD').answered(s(24), 'ag-2').ended(s(124)).wrapUp(s(154), 'ag-2', 30_000);
   const abandonedRinging = new CallScript('ix-abr').started(s(3)).queued(s(15), 'loans', 'PRIORITY').offered(s(40), 'ag-3').abandoned(s(42), 'RINGING', 27_000);
   const agents = [new AgentScript('ag-1').loggedIn(s(0)).state(s(1), 'AVAILABLE').state(s(30), 'BUSY'), new AgentScript('ag-2').loggedIn(s(0)).state(s(1), 'AVAILABLE')];
   const events = [...waiting.events, ...ringing.events, ...answered.events, ...abandonedRinging.events, ...agents.flatMap((a) => a.events)];
@@ -85,6 +87,12 @@ export function defineProjectionFeatures(kind: LogKind): void {
           const [rolling] = await rollingWallboard(ledger.knex, ledger.store.readSchema, s(60), 30);
           expect(rolling.counters).to.deep.equal(day.counters);
           expect(await rollingWallboard(ledger.knex, ledger.store.readSchema, s(3 * 3600), 30)).to.deep.equal([]);
+          const profiles = await agentProfiles(ledger.knex, ledger.store.readSchema, { fromMs: s(0), toMs: s(60), limit: 10 });
+          expect(profiles.items.map((p) => [p.agentId, p.counters.offers, p.counters.handled, p.counters.wrap_ms, p.counters.available_ms])).to.deep.equal([
+            ['ag-1', 1, 0, 0, 29_000], ['ag-2', 0, 1, 30_000, 0], ['ag-3', 1, 0, 0, 0],
+          ]);
+          const history = await customerHistory(ledger.knex, ledger.store.readSchema, 'C-ix-ans', 10);
+          expect(history.map((c) => [c.interactionId, c.outcome, c.agentId, c.queueId])).to.deep.equal([['ix-ans', 'RESOLVED', 'ag-2', 'cards']]);
         } finally {
           await live.stop();
         }
