@@ -9,13 +9,22 @@ function row(label: string, value: string | null | undefined, id?: string): HTML
   return el('div', { class: 'field' }, el('dt', {}, label), el('dd', id ? { id } : {}, value ?? '–'));
 }
 
-function historyView(history: ScreenPop['history']): HTMLElement {
-  if (history === null) return el('p', { class: 'muted', id: 'pop-history' }, 'Past contacts: the customer-history read model is not available in this deployment yet.');
-  if (history.length === 0) return el('p', { class: 'muted', id: 'pop-history' }, 'No past contacts.');
-  const columns = Object.keys(history[0]).slice(0, 6);
+const historyColumns: readonly [string, string][] = [['startedAt', 'When'], ['channel', 'Channel'], ['intent', 'Intent'], ['outcome', 'Outcome'], ['disposition', 'Disposition'], ['agentId', 'Agent'], ['riskFlags', 'Risk'], ['summary', 'Summary']];
+
+function cell(name: string, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (name === 'startedAt' && typeof value === 'number') return new Date(value).toLocaleString();
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}
+
+/** Past contacts (this call left out), newest first as the read model returns them. */
+function historyView(pop: ScreenPop): HTMLElement {
+  if (pop.history === null) return el('p', { class: 'muted', id: 'pop-history' }, 'Past contacts: the customer-history read model is not available in this deployment yet.');
+  const past = pop.history.filter((h) => h.interactionId !== pop.interactionId);
+  if (past.length === 0) return el('p', { class: 'muted', id: 'pop-history' }, 'No past contacts.');
   return el('table', { id: 'pop-history', class: 'history' },
-    el('thead', {}, el('tr', {}, ...columns.map((c) => el('th', {}, c)))),
-    el('tbody', {}, ...history.map((h) => el('tr', {}, ...columns.map((c) => el('td', {}, h[c] === null || h[c] === undefined ? '' : String(h[c])))))));
+    el('thead', {}, el('tr', {}, ...historyColumns.map(([, title]) => el('th', {}, title)))),
+    el('tbody', {}, ...past.map((h) => el('tr', {}, ...historyColumns.map(([name]) => el('td', {}, cell(name, h[name])))))));
 }
 
 export function screenPopView(pop: ScreenPop): HTMLElement {
@@ -36,7 +45,7 @@ export function screenPopView(pop: ScreenPop): HTMLElement {
       row('IVR path', path || null, 'pop-ivr-path'),
       row('Left the IVR', pop.ivrExit ? `${pop.ivrExit.reason} after ${duration(pop.ivrExit.durationMs)}` : null),
       row('Voiceprint', pop.voiceprint ? `${pop.voiceprint.result} (${pop.voiceprint.score})` : null),
-      row('Risk so far', pop.riskAlerts.length === 0 ? 'no alerts' : pop.riskAlerts.map((a) => `${a.severity} ${a.kind}`).join(', '), 'pop-risk')),
+      row('Risk before the call', pop.riskAlerts.length === 0 ? 'no alerts' : pop.riskAlerts.map((a) => `${a.severity} ${a.kind}`).join(', '), 'pop-risk')),
     el('h4', {}, 'Past contacts'),
-    historyView(pop.history));
+    historyView(pop));
 }

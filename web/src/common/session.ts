@@ -73,7 +73,7 @@ export function signIn(role: string, mountId: string, settings: WebSettings, dem
       el('h2', {}, `Sign in (${role})`),
       el('label', { for: 'token' }, 'Token from the bank\'s identity provider'),
       pasted,
-      el('button', { type: 'submit', id: 'sign-in' }, 'Sign in'),
+      el('button', { type: 'submit', id: 'sign-in-submit' }, 'Sign in'),
     );
     const demoPanel = settings.demoTokens
       ? el('div', { class: 'demo' },

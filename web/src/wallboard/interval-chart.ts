@@ -41,12 +41,21 @@ export function byInterval(rows: readonly Readonly<Record<string, unknown>>[], q
   return [...totals.entries()].sort(([a], [b]) => a - b).map(([start, t]) => ({ start, offered: t.offered, answered: t.answered, abandoned: t.abandoned, serviceLevel: t.slBase > 0 ? t.inSl / t.slBase : null }));
 }
 
+/** Every 15-minute interval of the day from midnight, zero where nothing happened, so the chart's axis is the whole day. */
+export function wholeDay(midnight: number, intervals: readonly IntervalFigures[]): IntervalFigures[] {
+  const found = new Map(intervals.map((i) => [i.start, i]));
+  return Array.from({ length: 96 }, (_, i) => {
+    const start = midnight + i * 900_000;
+    return found.get(start) ?? { start, offered: 0, answered: 0, abandoned: 0, serviceLevel: null };
+  });
+}
+
 export function intervalChart(intervals: readonly IntervalFigures[], title: string): SVGSVGElement {
   const width = 1200;
   const height = 320;
   const left = 60;
   const bottom = 40;
-  const top = 40;
+  const top = 70;
   const plotHeight = height - top - bottom;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart' });
   chart.append(svg('text', { x: left, y: 26, class: 'chart-title' }, title));
@@ -64,16 +73,16 @@ export function intervalChart(intervals: readonly IntervalFigures[], title: stri
     chart.append(svg('rect', { x: x + bar, y: top + plotHeight - h(interval.answered), width: bar, height: h(interval.answered), class: 'bar answered' }));
     chart.append(svg('rect', { x: x + 2 * bar, y: top + plotHeight - h(interval.abandoned), width: bar, height: h(interval.abandoned), class: 'bar abandoned' }));
     if (interval.serviceLevel !== null) points.push(`${x + 1.5 * bar},${top + plotHeight - interval.serviceLevel * plotHeight}`);
-    if (intervals.length <= 24 || i % Math.ceil(intervals.length / 24) === 0) {
+    if (i % Math.max(1, Math.ceil(intervals.length / 24)) === 0) {
       const label = new Date(interval.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
       chart.append(svg('text', { x: x + bar, y: height - 12, class: 'tick', 'text-anchor': 'middle' }, label));
     }
   });
   if (points.length > 0) chart.append(svg('polyline', { points: points.join(' '), class: 'service-level' }));
-  const legend = [['offered', 'offered'], ['answered', 'answered'], ['abandoned', 'abandoned'], ['service-level-key', 'service level (0–100%)']];
+  const legend = [['offered', 'offered'], ['answered', 'answered'], ['abandoned', 'abandoned'], ['service-level-key', 'service level (0–100%)']] as const;
   legend.forEach(([cls, text], i) => {
-    chart.append(svg('rect', { x: width - 560 + i * 140, y: 12, width: 16, height: 16, class: `bar ${cls}` }));
-    chart.append(svg('text', { x: width - 538 + i * 140, y: 26, class: 'tick' }, text));
+    chart.append(svg('rect', { x: left + i * 160, y: 38, width: 16, height: 16, class: `bar ${cls}` }));
+    chart.append(svg('text', { x: left + 22 + i * 160, y: 52, class: 'tick' }, text));
   });
   return chart;
 }

@@ -8,7 +8,7 @@ import { api, webSettings } from '../common/api.ts';
 import { byId, duration, el, percent, render } from '../common/dom.ts';
 import { openPush, type PushStatus } from '../common/push.ts';
 import { signIn, signOut, type Session } from '../common/session.ts';
-import { byInterval, intervalChart } from './interval-chart.ts';
+import { byInterval, intervalChart, wholeDay } from './interval-chart.ts';
 
 interface QueueNow {
   readonly queueId: string;
@@ -73,16 +73,23 @@ async function reloadCharts(): Promise<void> {
   const midnight = new Date();
   midnight.setHours(0, 0, 0, 0);
   const kpis = await api<{ items: Row[] }>(session.token, 'GET', `/v1/analytics/kpis?from=${midnight.getTime()}&intervalMinutes=15&limit=10000`);
-  render(byId('charts'), intervalChart(byInterval(kpis.items, null), 'Today by 15-minute interval: calls offered, answered, abandoned; service level'));
+  chartsLoadedAt = Date.now();
+  render(byId('charts'), intervalChart(wholeDay(midnight.getTime(), byInterval(kpis.items, null)), 'Today by 15-minute interval: calls offered, answered, abandoned; service level'));
 }
 
 let pending: ReturnType<typeof setTimeout> | null = null;
-/** Several events in a burst cause one reload, after the projections had a moment to fold them. */
+let chartsLoadedAt = 0;
+/**
+ * Several events in a burst cause one reload, after the projections had a moment to fold them,
+ * and one more a little later for what they had not folded yet (the push can outrun the read model).
+ */
 function soon(): void {
   if (pending) return;
   pending = setTimeout(() => {
     pending = null;
     reload().catch(showError);
+    setTimeout(() => reload().catch(showError), 2000);
+    if (Date.now() - chartsLoadedAt > 10_000) reloadCharts().catch(showError);
   }, 400);
 }
 
@@ -123,6 +130,7 @@ async function main(): Promise<void> {
     },
   });
   setInterval(renderQueues, 1000);
+  setInterval(() => reload().catch(showError), 15_000); // rolling figures age even when nothing happens
   setInterval(() => reloadCharts().catch(showError), 60_000);
 }
 
