@@ -64,9 +64,8 @@ function add(key: WeekKey, values: Record<string, number>): RowChange {
 
 export function agentProfilesLogic(settings: AgentProfilesSettings = defaultAgentProfilesSettings): ReadModelLogic<AgentProfilesState> {
   const weeks = new LocalWeeks(settings.timeZone);
-  const weekAt = (at: number): WeekOf => weeks.of(at);
   /** The week an agent's work on this interaction belongs to: their answer's, else the event's. */
-  const weekOfWork = (state: AgentProfilesState, agentId: string, at: number): WeekOf => state.handledBy?.[agentId] ?? weekAt(at);
+  const weekOfWork = (state: AgentProfilesState, agentId: string, at: number): WeekOf => state.handledBy?.[agentId] ?? weeks.of(at);
 
   const endLeg = (state: AgentProfilesState, at: number, changes: RowChange[], transferred: boolean): AgentProfilesState => {
     const leg = state.leg;
@@ -116,17 +115,17 @@ export function agentProfilesLogic(settings: AgentProfilesSettings = defaultAgen
       let next = state;
       switch (event.type) {
         case 'InteractionOffered':
-          changes.push(add(weekKey(event.data.agentId, weekAt(at)), { offers: 1 }));
+          changes.push(add(weekKey(event.data.agentId, weeks.of(at)), { offers: 1 }));
           break;
         case 'OfferTimedOut':
-          changes.push(add(weekKey(event.data.agentId, weekAt(at)), { ring_no_answer: 1 }));
+          changes.push(add(weekKey(event.data.agentId, weeks.of(at)), { ring_no_answer: 1 }));
           break;
         case 'OfferDeclined':
-          changes.push(add(weekKey(event.data.agentId, weekAt(at)), { declined: 1 }));
+          changes.push(add(weekKey(event.data.agentId, weeks.of(at)), { declined: 1 }));
           break;
         case 'InteractionAnswered': {
           next = endLeg(next, at, changes, false);
-          const answered = weekAt(at);
+          const answered = weeks.of(at);
           next = {
             ...next, lastAgentId: event.data.agentId,
             leg: { agentId: event.data.agentId, answeredAt: at, holdMs: 0, heldSince: null },
