@@ -37,7 +37,8 @@ export async function openTestApi(options: { limits?: Partial<ApiLimits>; querie
   const ledger = await openLedger(config, { warn: () => undefined });
   await ledger.log.createTopics(ledgerTopics(config, ledger.codec.catalogue));
   await ledger.codec.registerAll();
-  const api = await startApi(ledger, { port: 0, host: '127.0.0.1', limits: options.limits, queries: typeof options.queries === 'function' ? options.queries(ledger) : options.queries ?? {}, heartbeatMs: 1000, onError: () => undefined });
+  // jwtSecret signs only when the configuration has none (specs of the development mode unset it).
+  const api = await startApi(ledger, { port: 0, host: '127.0.0.1', limits: options.limits, queries: typeof options.queries === 'function' ? options.queries(ledger) : options.queries ?? {}, heartbeatMs: 1000, onError: () => undefined, jwtSecret: testSecret });
   return {
     ledger, api, schema,
     token: (role, extra = {}) => signToken(api.keys, { subject: `${role}-user`, role, ...(role === 'agent' ? { agentId: 'A1' } : {}), ...(role === 'ingest' ? { source: 'telephony' } : {}), ...extra }),
