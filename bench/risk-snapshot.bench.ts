@@ -51,4 +51,4 @@ const bestOf = (key: string): number => Math.min(...results.map((r) => r[key]));
 console.log(JSON.stringify({
   callsInFlight: inFlight, events: events.length, segments, segmentsPerSecondThroughDefinition: Math.round(segments / (best / 1000)),
   snapshot: { jsonKiB: Math.round(results[0].jsonBytes / 1024), gzipKiB: Math.round(results[0].gzipBytes / 1024), encodeMs: +bestOf('encodeMs').toFixed(1), gzipMs: +bestOf('gzipMs').toFixed(1), decodeAndRestoreMs: +bestOf('restoreMs').toFixed(1) },
-}, null, 2));
+}));
