@@ -1,6 +1,7 @@
 // Compliance: the timeline of an interaction (from the log, in offset order) and of a customer
 // (their interactions, plus who read their data: DataAccessed), personal fields decrypted for
-// compliance and redacted for supervisors; JSON or NDJSON export. Each read is audited.
+// compliance and redacted for supervisors; JSON or NDJSON export; the audit trail of an
+// interaction with its hash chains verified (compliance only). Each read is audited.
 import { Router, type Request, type Response } from 'express';
 import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import { allow, principalOf } from '../http/auth.ts';
@@ -53,6 +54,19 @@ export function complianceRoutes(parts: { now: () => number; io: LedgerIo; acces
       purpose: typeof req.query.purpose === 'string' ? req.query.purpose.slice(0, 200) : 'compliance review', outcome: 'ALLOWED', fieldsRevealed: revealed, requestId: null,
     });
     sendTimeline(req, res, { interactionId, customerId, ...timeline(shown) });
+  });
+
+  router.get('/v1/compliance/interactions/:interactionId/audit-trail', allow('compliance'), async (req, res) => {
+    const principal = principalOf(req);
+    const interactionId = checkId(String(req.params.interactionId), 'interactionId');
+    if (!parts.queries.auditTrail) fail('notImplemented', 'The audit-trail read model is not available in this deployment yet.');
+    const { entries, verification } = await parts.queries.auditTrail(interactionId);
+    if (entries.length === 0) fail('notFound', `The audit trail has no rows for interaction ${interactionId}.`);
+    await parts.audit.record(principal, {
+      resource: 'GET /v1/compliance/interactions/{interactionId}/audit-trail', action: 'READ', customerId: entries.find((e) => e.customer_id !== null)?.customer_id ?? null, interactionId,
+      purpose: typeof req.query.purpose === 'string' ? req.query.purpose.slice(0, 200) : 'compliance review', outcome: 'ALLOWED', fieldsRevealed: [], requestId: null,
+    });
+    res.json({ interactionId, verification, entries });
   });
 
   router.get('/v1/compliance/customers/:customerId/timeline', allow('compliance'), async (req, res) => {

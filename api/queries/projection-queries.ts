@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../schemas/catalogue.ts';
 import type { PersonalDataProtector } from '../../schemas/pii/personal-data.ts';
+import { interactionAuditTrail } from '../../projections/audit-trail/audit-trail.queries.ts';
 import { agentProfiles, type AgentWeekPosition } from '../../projections/agent-profiles/agent-profiles.queries.ts';
 import { customerHistory, customerInteractions } from '../../projections/customer-history/customer-history.queries.ts';
 import { intentsByDay } from '../../projections/intents/intents.queries.ts';
@@ -104,5 +105,6 @@ export function projectionQueries(knex: Knex, readSchema: string, personal: { pe
       return contactsShownTo(reader, await customerHistory(knex, readSchema, customerId, limit), personal);
     },
     customerInteractions: (customerId, from, to) => customerInteractions(knex, readSchema, customerId, from, to),
+    auditTrail: (interactionId) => interactionAuditTrail(knex, readSchema, interactionId),
   };
 }

@@ -1,6 +1,8 @@
 // The read side the API is given: functions over the projections' tables (and later read
 // models). Each is optional: a route whose function is absent answers 501 "not available yet",
 // so the API runs before every projection has landed and gains routes as they arrive.
+import type { AuditRow } from '../../projections/audit-trail/audit-chain.ts';
+import type { TrailVerification } from '../../projections/audit-trail/audit-trail.queries.ts';
 import type { Role } from '../http/auth.ts';
 
 export interface Page<T> {
@@ -55,4 +57,6 @@ export interface QueryPorts {
   customerHistory?(customerId: string, limit: number, reader: Role): Promise<readonly Row[]>;
   /** Interaction ids of a customer in a time range (customer-history projection); else the API scans the log. */
   customerInteractions?(customerId: string, from: number, to: number): Promise<readonly string[]>;
+  /** An interaction's audit trail rows and the verification of their hash chains (audit-trail projection). */
+  auditTrail?(interactionId: string): Promise<{ readonly entries: readonly AuditRow[]; readonly verification: TrailVerification }>;
 }

@@ -54,7 +54,8 @@ export async function* auditRows(knex: Knex, readSchema: string, selector: Audit
   }
 }
 
-export async function verifyAuditTrail(knex: Knex, readSchema: string, selector: AuditSelector): Promise<TrailVerification> {
+/** Verifies rows given in chain order (subject, chain, seq); `onRow` sees every row on the way. */
+export async function verifyRows(pages: AsyncIterable<readonly AuditRow[]>, onRow: (row: AuditRow) => void = () => undefined): Promise<TrailVerification> {
   const breaks: ChainBreak[] = [];
   let chains = 0;
   let rows = 0;
@@ -62,8 +63,9 @@ export async function verifyAuditTrail(knex: Knex, readSchema: string, selector:
   const close = () => {
     if (verifier?.broken) breaks.push(verifier.broken);
   };
-  for await (const page of auditRows(knex, readSchema, selector)) {
+  for await (const page of pages) {
     for (const row of page) {
+      onRow(row);
       if (!verifier || verifier.subject !== row.subject || verifier.chain !== row.chain) {
         close();
         verifier = new ChainVerifier(row.subject, row.chain);
@@ -75,4 +77,15 @@ export async function verifyAuditTrail(knex: Knex, readSchema: string, selector:
   }
   close();
   return { status: breaks.length === 0 ? 'verified' : 'broken', chains, rows, breaks };
+}
+
+export function verifyAuditTrail(knex: Knex, readSchema: string, selector: AuditSelector): Promise<TrailVerification> {
+  return verifyRows(auditRows(knex, readSchema, selector));
+}
+
+/** An interaction's rows (every chain: its decisions, each actor's accesses) and their verification, from one read. */
+export async function interactionAuditTrail(knex: Knex, readSchema: string, interactionId: string): Promise<{ entries: AuditRow[]; verification: TrailVerification }> {
+  const entries: AuditRow[] = [];
+  const verification = await verifyRows(auditRows(knex, readSchema, { interactionId }), (row) => entries.push(row));
+  return { entries, verification };
 }
