@@ -73,8 +73,8 @@ export function intervalChart(intervals: readonly IntervalFigures[], title: stri
     chart.append(svg('rect', { x: x + bar, y: top + plotHeight - h(interval.answered), width: bar, height: h(interval.answered), class: 'bar answered' }));
     chart.append(svg('rect', { x: x + 2 * bar, y: top + plotHeight - h(interval.abandoned), width: bar, height: h(interval.abandoned), class: 'bar abandoned' }));
     if (interval.serviceLevel !== null) points.push(`${x + 1.5 * bar},${top + plotHeight - interval.serviceLevel * plotHeight}`);
-    if (i % Math.max(1, Math.ceil(intervals.length / 24)) === 0) {
-      const label = new Date(interval.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    if (i % Math.max(1, Math.ceil(intervals.length / 12)) === 0) {
+      const label = new Date(interval.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
       chart.append(svg('text', { x: x + bar, y: height - 12, class: 'tick', 'text-anchor': 'middle' }, label));
     }
   });
