@@ -16,6 +16,8 @@ import type { WallboardSettings } from '../../projections/wallboard/wallboard.pr
 import { routingInputsTopic, routingProcessor } from '../../streams/routing/routing.processor.ts';
 import type { RoutingInput } from '../../streams/routing/routing.decider.ts';
 import { parseRoutingPolicy, PolicyValidationError } from '../../streams/routing/routing-policy.ts';
+import { parseRiskRules } from '../../streams/risk/risk-rules.ts';
+import { parseQaRules } from '../../streams/qa/qa-rules.ts';
 import { routingWhatIf, type RoutingWhatIfSite } from './routing-what-if.ts';
 import { rulesWhatIf, type RuleSetKind, type RulesWhatIfReport } from './rules-what-if.ts';
 
@@ -51,7 +53,7 @@ export interface WhatIfProgress {
   readonly total: number;
 }
 
-/** Bad input: names the field and the rule; nothing was read or written. */
+/** Bad input: names the field and the rule; nothing was read or written. (Bad candidate documents throw the policy's or rule set's own validation error, listing every field.) */
 export class WhatIfError extends Error {
   override readonly name = 'WhatIfError';
   readonly retriable = false;
@@ -78,7 +80,8 @@ export function validateWhatIf(request: WhatIfRequest): void {
     if (document.stage === 'candidate') {
       throw new PolicyValidationError('what-if routing policy', [{ field: 'stage', rule: 'current', message: "must be 'current' (or absent): a what-if puts the policy in force for the whole period" }]);
     }
-  }
+  } else if (request.kind === 'risk') parseRiskRules(request.document);
+  else parseQaRules(request.document);
 }
 
 async function topicSize(log: LedgerLog, topic: string): Promise<number | null> {
