@@ -287,7 +287,6 @@ describe('API (real server, embedded log)', function () {
       expect(changed.body).to.include({ mode: 'DEGRADED', previousMode: 'NORMAL' });
       const now = await http.get('/v1/ops/system-mode').set('authorization', `Bearer ${ops}`).expect(200);
       expect(now.body.mode).to.equal('DEGRADED');
-      await http.post('/v1/ops/projections/wallboard/rebuild').set('authorization', `Bearer ${ops}`).expect(501);
       const metrics = await http.get('/metrics').expect(200);
       expect(metrics.text).to.include('ledger_api_requests_total{method="POST",route="/v1/events",status="201"}');
       expect(metrics.text).to.include('ledger_api_events_accepted_total');

@@ -21,6 +21,8 @@ import { interactionAccess } from './ledger/interaction-access.ts';
 import { ledgerIo } from './ledger/ledger-io.ts';
 import { openApiDocument } from './openapi/openapi.ts';
 import { opsRoutes, type Check } from './ops/ops.routes.ts';
+import { JobRegistry } from './ops/replay-jobs.ts';
+import { replayRoutes, type ReplayOperations } from './ops/replay.routes.ts';
 import type { PushHub } from './push/push-hub.ts';
 import { supervisorRoutes } from './push/supervisor.routes.ts';
 import { analystRoutes } from './queries/analyst.routes.ts';
@@ -60,7 +62,8 @@ export interface ApiParts {
   readonly queries?: QueryPorts;
   readonly checks?: Readonly<Record<string, Check>>;
   readonly lag?: () => Promise<readonly LagReading[]>;
-  readonly rebuild?: (projection: string) => Promise<{ readonly started: boolean; readonly detail: string }>;
+  /** Rebuild, re-drive and what-if jobs (replay.routes.ts); absent: those routes answer 501. */
+  readonly replay?: ReplayOperations;
   /** What the ops mode switch sheds by default (LEDGER_DEGRADE_SHED_FEATURES). */
   readonly shedFeatures?: readonly string[];
   readonly limits?: Partial<ApiLimits>;
@@ -123,7 +126,8 @@ export function createApp(parts: ApiParts): Api {
   });
   app.use(webRoutes({ ...(parts.web ?? { pagesDir: null, keymap: defaultKeymap, demoTokens: false }), tokenKeys: parts.tokenKeys, now: parts.now }));
   app.use(authenticate(parts.tokenKeys, parts.now));
-  app.use(opsRoutes({ now: parts.now, io, metrics, checks: parts.checks ?? {}, lag: parts.lag ?? (async () => []), maxLag: limits.maxLag, rebuild: parts.rebuild, shedFeatures: parts.shedFeatures }));
+  app.use(opsRoutes({ now: parts.now, io, metrics, checks: parts.checks ?? {}, lag: parts.lag ?? (async () => []), maxLag: limits.maxLag, shedFeatures: parts.shedFeatures }));
+  app.use(replayRoutes({ jobs: new JobRegistry({ now: parts.now, onError }), operations: parts.replay }));
   app.use(ingestRoutes({
     now: parts.now, codec: parts.codec, validator: new JsonEventValidator(parts.codec.catalogue), ingest, producer, maxBatchEvents: limits.maxBatchEvents,
     buckets: new TokenBuckets({ capacity: limits.burstPerSource, ratePerSecond: limits.ratePerSource, now: parts.now }),

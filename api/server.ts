@@ -11,6 +11,7 @@ import { ApiMetrics, type LagReading, type QueueReading } from './http/metrics.t
 import { PostgresAcceptedIds } from './ingest/accepted-ids.ts';
 import { startPushHub } from './push/push-hub.ts';
 import { projectionQueries } from './queries/projection-queries.ts';
+import { replayOperations } from './ops/replay-operations.ts';
 import type { QueryPorts } from './queries/query-ports.ts';
 import type { IngestService } from './ingest/ingest-service.ts';
 import { loadKeymap } from './web/keymap.ts';
@@ -87,6 +88,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
     queries = projectionQueries(knex, config.readSchema, { personalData: ledger.personalData, catalogue: ledger.codec.catalogue });
   }
   const ports = queries;
+  const replayKnex = knexFactory({ client: 'pg', connection: ledger.databaseUrl, pool: { min: 0, max: 2 } });
   const metrics = new ApiMetrics(lag, () => queueReadings(ports, now()));
   const catalogue = ledger.codec.catalogue;
   const topics = [...new Set(['InteractionStarted', 'AgentLoggedIn', 'SystemModeChanged', 'DataAccessed'].map((t) => catalogue.get(t).topic))];
@@ -95,6 +97,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
     now, log: ledger.log, codec: ledger.codec, personalData: ledger.personalData, acceptedIds, tokenKeys: keys, metrics, hub, queries, onError,
     limits: { bodyBytes: config.bodyLimitBytes, ratePerSource: config.ratePerSource, burstPerSource: config.burstPerSource, ...options.limits },
     heartbeatMs: options.heartbeatMs,
+    replay: replayOperations(ledger, replayKnex),
     web: { pagesDir: config.web.pagesDir, keymap, demoTokens: config.web.demoTokens },
     lag,
     shedFeatures: ledger.config.degradation.shedFeatures,
@@ -131,6 +134,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
       await ingest.drain();
       await hub.stop();
       await knex?.destroy();
+      await replayKnex.destroy();
     },
   };
 }

@@ -1,6 +1,6 @@
 // Operations: liveness (/health), readiness (/ready: log, database, schema registry, consumer
 // lag), Prometheus metrics (/metrics), the system mode switch (a SystemModeChanged event), and
-// the projection rebuild trigger when the projection runtime offers one.
+// the shedding of features. Rebuild, re-drive and what-if jobs: replay.routes.ts.
 import { Router } from 'express';
 import type { SystemModeChangedData } from '../../schemas/generated/events.ts';
 import { allow, principalOf } from '../http/auth.ts';
@@ -22,8 +22,6 @@ export interface OpsParts {
   readonly maxLag: number;
   /** What a DEGRADED or EMERGENCY switch sheds when the body names nothing (LEDGER_DEGRADE_SHED_FEATURES, as the controller). */
   readonly shedFeatures?: readonly string[];
-  /** Rebuild of a projection by name, when the projection runtime is wired in. */
-  readonly rebuild?: (projection: string) => Promise<{ readonly started: boolean; readonly detail: string }>;
 }
 
 /** The degradation controller's default (platform/config.ts). */
@@ -96,14 +94,6 @@ export function opsRoutes(parts: OpsParts): Router {
       data: { scope, mode: body.mode, previousMode, reason: body.reason, changedBy: principal.subject, shedFeatures: body.shedFeatures ?? (body.mode === 'NORMAL' ? [] : [...(parts.shedFeatures ?? defaultShedFeatures)]), activeSite: body.activeSite ?? null },
     }]);
     res.status(201).json({ eventId: event.metadata.eventId, scope, mode: body.mode, previousMode });
-  });
-
-  router.post('/v1/ops/projections/:projection/rebuild', allow('ops'), async (req, res) => {
-    const name = String(req.params.projection);
-    if (!/^[a-z0-9-]{1,64}$/.test(name)) fail('validation', 'projection must be a projection name.', { errors: [{ field: 'projection', rule: 'pattern', message: 'must match ^[a-z0-9-]{1,64}$' }] });
-    if (!parts.rebuild) fail('notImplemented', 'No projection runtime is wired into this API process; run `call-ledger` rebuild from the CLI.');
-    const outcome = await parts.rebuild(name);
-    res.status(outcome.started ? 202 : 404).json(outcome);
   });
 
   return router;
