@@ -1,6 +1,7 @@
 // call-ledger: the product's command line. `run` starts everything; the rest are operations.
 import { Command, Option } from 'commander';
 import { runProduct } from './commands/run.ts';
+import { simulateCommand } from './commands/simulate.ts';
 import { createTopics, describeTopic, eraseSubject } from './commands/ledger-admin.ts';
 import { copyLogCommand } from './commands/copy-log.ts';
 import { importCdrCommand, importQueueLogCommand } from './commands/import.ts';
@@ -126,6 +127,19 @@ imports
   .option('--rejects <file>', 'also write rejected lines (line, reason) to this TSV file')
   .option('--no-progress', 'no progress bar')
   .action(importCdrCommand);
+
+program
+  .command('simulate')
+  .description('play a traffic scenario into the ledger (docs/simulator.md): callers, IVR, queues, agents that answer what routing offers them')
+  .option('--scenario <name|file>', 'a shipped scenario (bank-day, gentle-demo) or a scenario file', 'bank-day')
+  .option('--speed <x>', "simulated seconds per second: 1 = real time, 60 = an hour a minute, 'max' = as fast as the log accepts", '1')
+  .option('--seed <n>', 'seed of the traffic (same seed and start, same traffic)', '1')
+  .option('--duration <d>', 'simulated time to run, e.g. 90s, 30m, 8h (default: until Ctrl-C; --offline: 1d)')
+  .option('--start <iso>', 'simulated start time (default now; --offline: today 00:00 local)')
+  .option('--scale <x>', 'multiplies the arrival rate', '1')
+  .option('--site <site>', 'routing domain of the calls and agents (default the first of LEDGER_ROUTING_SITES)')
+  .option('--offline', 'no log: run through the routing decider in memory and print the calibration figures')
+  .action(simulateCommand);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`call-ledger: ${(error as Error).message}`);

@@ -7,6 +7,7 @@ import { projectionsComponent } from '../projections/component.ts';
 import { degradationComponent } from '../platform/degradation/component.ts';
 import { callProcessorComponent } from '../streams/risk/component.ts';
 import { routingComponent } from '../streams/routing/component.ts';
+import { simulatorComponent } from '../producers/simulator/component.ts';
 
 export interface RunningComponent {
   readonly name: string;
@@ -24,4 +25,5 @@ export interface Component {
   start(ledger: Ledger, logger: Logger): Promise<RunningComponent>;
 }
 
-export const components: readonly Component[] = [projectionsComponent, routingComponent, callProcessorComponent, degradationComponent, apiComponent];
+// The simulator starts last so it stops first: its agents log out while routing still listens.
+export const components: readonly Component[] = [projectionsComponent, routingComponent, callProcessorComponent, degradationComponent, apiComponent, simulatorComponent];

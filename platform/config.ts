@@ -47,6 +47,8 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_WEB_DIR', default: '(web/dist of this checkout)', description: 'Folder of the built web pages the API serves under /web/ (`npm run web:build` writes it; `make run` builds first).' },
   { name: 'LEDGER_WEB_KEYMAP', default: '(F1 ready, F2 not ready, F5 answer, F8 hold, F9 transfer)', description: 'JSON file with the agent workstation\'s keyboard shortcuts (docs/web.md); checked at start.' },
   { name: 'LEDGER_WEB_DEMO_TOKENS', default: 'off', description: 'Development only: `on` lets the pages get one-hour demo tokens from POST /web/demo-tokens (loopback callers; refused when LEDGER_API_JWT_SECRET is set). docs/security.md.' },
+  { name: 'LEDGER_SIMULATOR', default: '`gentle-demo` on the embedded ledger, `off` otherwise', description: 'Traffic simulator inside `call-ledger run` (docs/simulator.md): `off`, a shipped scenario (`gentle-demo`, `bank-day`) or a scenario file. Never on by default against Kafka or a configured database.' },
+  { name: 'LEDGER_SIMULATOR_SPEED', default: '1', description: 'Simulated seconds per wall-clock second of the simulator inside `call-ledger run` (1 = real time).' },
 ];
 
 export interface LedgerConfig {
@@ -65,6 +67,13 @@ export interface LedgerConfig {
   readonly api: ApiConfig;
   readonly projections: ProjectionsConfig;
   readonly degradation: DegradationConfig;
+  readonly simulator: SimulatorConfig;
+}
+
+export interface SimulatorConfig {
+  /** A shipped scenario name or a scenario file; null = no simulator. */
+  readonly scenario: string | null;
+  readonly speed: number;
 }
 
 export interface DegradationConfig {
@@ -174,6 +183,15 @@ function degradationConfig(env: NodeJS.ProcessEnv): DegradationConfig {
   return config;
 }
 
+/** On by default only for the embedded development ledger, so a production `run` never makes up traffic. */
+function simulatorConfig(env: NodeJS.ProcessEnv, embedded: boolean): SimulatorConfig {
+  const scenario = env.LEDGER_SIMULATOR || (embedded ? 'gentle-demo' : 'off');
+  const rawSpeed = env.LEDGER_SIMULATOR_SPEED || '1';
+  const speed = Number(rawSpeed);
+  if (!Number.isFinite(speed) || speed <= 0) throw new ConfigError(`LEDGER_SIMULATOR_SPEED: must be a positive number, got '${rawSpeed}'`);
+  return { scenario: scenario === 'off' ? null : scenario, speed };
+}
+
 function webConfig(env: NodeJS.ProcessEnv): WebConfig {
   const demo = env.LEDGER_WEB_DEMO_TOKENS || 'off';
   if (demo !== 'on' && demo !== 'off') throw new ConfigError(`LEDGER_WEB_DEMO_TOKENS: must be 'on' or 'off', got '${demo}'`);
@@ -217,5 +235,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     },
     projections: projectionsConfig(env),
     degradation: degradationConfig(env),
+    simulator: simulatorConfig(env, log === 'embedded' && !env.LEDGER_DATABASE_URL),
   };
 }

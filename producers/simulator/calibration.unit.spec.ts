@@ -3,14 +3,16 @@
 // Statistical checks with generous bounds: they hold for any seed, and fail if the model drifts.
 import { expect } from 'chai';
 import { simulateOffline, type OfflineDay } from './offline-day.ts';
-import { loadScenario, scenarioFiles } from './scenario.ts';
+import { fileURLToPath } from 'node:url';
+import { loadScenario } from './scenario.ts';
+import { shippedScenarios } from './scenario-files.ts';
 
 describe('bank-day scenario calibration', function () {
   this.timeout(60_000);
   let day: OfflineDay;
   before(() => {
     // Monday 2026-11-23, midnight to midnight in Shanghai.
-    day = simulateOffline(loadScenario(scenarioFiles.bankDay.pathname), { seed: 1999, start: Date.UTC(2026, 10, 22, 16, 0), site: 'sh', runTag: 'cal' }, 86_400_000);
+    day = simulateOffline(loadScenario(fileURLToPath(shippedScenarios['bank-day'])), { seed: 1999, start: Date.UTC(2026, 10, 22, 16, 0), site: 'sh', runTag: 'cal' }, 86_400_000);
   });
 
   it('routing accepts every input the simulator produces', () => {

@@ -395,8 +395,3 @@ export function loadScenario(path: string): Scenario {
   }
   return parseScenario(text, path, (name) => readFileSync(resolve(dirname(absolute), name), 'utf8'));
 }
-
-export const scenarioFiles = {
-  bankDay: new URL('./scenarios/bank-day.json', import.meta.url),
-  gentle: new URL('./scenarios/gentle-demo.json', import.meta.url),
-} as const;

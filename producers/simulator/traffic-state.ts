@@ -7,7 +7,7 @@ import { createRandom, type Random } from './random.ts';
 import type { AgentGroup, Scenario, ServiceType, TierSpec } from './scenario.ts';
 import type { PlannedSegment } from './transcripts.ts';
 
-export const simulatorComponent = 'producers/simulator';
+export const simulatorProducer = 'producers/simulator';
 export const simulatorVersion = '1';
 
 export interface TrafficOptions {
@@ -166,7 +166,7 @@ export function collector(state: TrafficState): { readonly events: AnyLedgerEven
         interactionId: call ? call.id : null,
         correlationId: call ? call.correlationId : null,
         causationId: null,
-        producer: { component: simulatorComponent, version: simulatorVersion },
+        producer: { component: simulatorProducer, version: simulatorVersion },
         dataSubject: call ? call.dataSubject : null,
       },
       data,

@@ -8,7 +8,7 @@ import type { AnyLedgerEvent, LedgerEvent } from '../../schemas/generated/events
 import { becomeReady, breakStart, createAgents, logOut, offerOver, setNotReadyByRouting, shiftEnd, shiftStart } from './agents.ts';
 import { abandon, announce, answer, appToPhone, arrive, conference, endAllCalls, ivrStep, scheduleNextArrival, segment, talkEnd, transfer, wrapEnd } from './calls.ts';
 import type { Scenario } from './scenario.ts';
-import { cancel, collector, newTrafficState, schedule, seconds, simulatorComponent, type Emit, type Scheduled, type TrafficOptions, type TrafficState } from './traffic-state.ts';
+import { cancel, collector, newTrafficState, schedule, seconds, simulatorProducer, type Emit, type Scheduled, type TrafficOptions, type TrafficState } from './traffic-state.ts';
 
 export type RoutingFeedback = LedgerEvent<'InteractionOffered'> | LedgerEvent<'OfferTimedOut'> | LedgerEvent<'OfferWithdrawn'> | LedgerEvent<'AgentStateChanged'>;
 
@@ -102,7 +102,7 @@ function happen(state: TrafficState, item: Scheduled, emit: Emit): void {
 
 /** Routing's decisions about the simulator's agents. Calls the simulator does not own are declined, never answered. */
 function react(state: TrafficState, event: RoutingFeedback, emit: Emit): void {
-  if (event.metadata.producer.component === simulatorComponent) return;
+  if (event.metadata.producer.component === simulatorProducer) return;
   const agent = state.agents.get(event.data.agentId);
   if (!agent || agent.activity === 'OFFLINE') return;
   switch (event.type) {

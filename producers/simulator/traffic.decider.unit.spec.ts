@@ -7,11 +7,13 @@ import { PersonalDataProtector } from '../../schemas/pii/personal-data.ts';
 import { deciderSpec } from '../../test/support/decider-spec.ts';
 import { InMemorySchemaRegistry } from '../../test/support/in-memory-schema-registry.ts';
 import { simulateOffline } from './offline-day.ts';
-import { loadScenario, scenarioFiles, type Scenario } from './scenario.ts';
+import { fileURLToPath } from 'node:url';
+import { loadScenario, type Scenario } from './scenario.ts';
+import { shippedScenarios } from './scenario-files.ts';
 import { trafficDecider, type TrafficInput } from './traffic.decider.ts';
 import type { TrafficOptions } from './traffic-state.ts';
 
-const bankDay = loadScenario(scenarioFiles.bankDay.pathname);
+const bankDay = loadScenario(fileURLToPath(shippedScenarios['bank-day']));
 /** Monday 2026-11-23 09:00 in Shanghai. */
 const nine = Date.UTC(2026, 10, 23, 1, 0);
 const options: TrafficOptions = { seed: 7, start: nine, site: 'sh', runTag: 't' };
