@@ -82,6 +82,8 @@ describe('web pages in Chromium (e2e, embedded log)', function () {
     await agent.waitForSelector('#push-status[data-status="live"]', wait);
     await agent.click('#login');
     await agent.waitForSelector('#agent-state[data-state="UNKNOWN"]', wait);
+    await agent.keyboard.press('F2'); // not ready, with the keymap's reason code
+    await agent.waitForSelector('#agent-state[data-state="BREAK"]:has-text("break")', wait);
     await agent.keyboard.press('F1'); // the bank's "ready" key
     await agent.waitForSelector('#agent-state[data-state="AVAILABLE"]', wait);
 
