@@ -92,7 +92,7 @@ export function analystRoutes(options: { now: () => number; queries: QueryPorts 
   });
   router.get('/v1/analytics/intents', analysts, async (req, res) => {
     if (!queries.intents) return missing('intents');
-    send(req, res, 'intents', await queries.intents(listFilter(req, options.now(), ['queueId', 'channel'])));
+    send(req, res, 'intents', await queries.intents({ ...listFilter(req, options.now(), ['queueId', 'channel']), top: integer(req, 'top', 0, 0, 1000) }));
   });
   router.get('/v1/wallboard/queues', allow('supervisor', 'analyst', 'ops'), async (_req, res) => {
     if (!queries.liveQueues) return missing('live queues');

@@ -21,7 +21,7 @@ import type { QueryPorts } from './query-ports.ts';
 const day = Date.UTC(2026, 10, 25, 16, 0, 0); // 2026-11-26 00:00 in Shanghai
 const at = (hours: number, seconds = 0) => day + hours * 3_600_000 + seconds * 1000;
 
-/** A day of calls: two zero out of the accounts menu and abandon in queue, one hangs up in it, two are served; the day before, one card-loss call. */
+/** A day of calls: two zero out of the accounts menu and abandon in queue, one hangs up in it, three are served; the day before, one card-loss call. */
 function calls(): AnyLedgerEvent[] {
   const scripts = [
     new CallScript('ix-a1').started(at(10)).ivrNode(at(10, 1), 'root', { label: '主菜单' }).ivrNode(at(10, 9), 'accounts', { depth: 1 }).ivrExited(at(10, 30), 'ZERO_OUT')
@@ -34,6 +34,7 @@ function calls(): AnyLedgerEvent[] {
       .wrapUp(at(13, 230), 'ag-1', 30_000, 'card_loss'),
     new CallScript('ix-s2').started(at(14)).ivrNode(at(14, 1), 'root', { label: '主菜单' }).ivrExited(at(14, 8), 'TO_AGENT', 7_000, { intent: 'balance' }).queued(at(14, 8), 'general')
       .answered(at(14, 30), 'ag-2').ended(at(14, 100)).wrapUp(at(14, 120), 'ag-2', 20_000, 'card_loss'),
+    new CallScript('ix-s3').started(at(15)).queued(at(15, 2), 'general').answered(at(15, 10), 'ag-2').ended(at(15, 60)).wrapUp(at(15, 70), 'ag-2', 10_000, 'balance'),
     new CallScript('ix-y1').started(at(-14)).ivrExited(at(-14, 9), 'TO_AGENT', 9_000, { intent: 'card_loss' }).queued(at(-14, 9), 'cards').answered(at(-14, 15), 'ag-1').ended(at(-14, 90)),
   ];
   return scripts.flatMap((s) => s.events);
@@ -101,8 +102,11 @@ describe('IVR funnel and intents routes (real server, embedded log, real read mo
   it('answers the top intents of the day with share and trend against the 7 days before', async () => {
     const res = await http.get('/v1/analytics/intents').query(range).set('authorization', `Bearer ${await t.token('ops')}`).expect(200);
     expect(res.body.items).to.deep.equal([
-      { day: '2026-11-26', intent: 'card_loss', calls: 2, callsThatDay: 5, share: 0.4, previous7DayAverage: 0.1429, trend: 13 },
+      { day: '2026-11-26', intent: 'card_loss', calls: 2, callsThatDay: 6, share: 0.3333, previous7DayAverage: 0.1429, trend: 13 },
+      { day: '2026-11-26', intent: 'balance', calls: 1, callsThatDay: 6, share: 0.1667, previous7DayAverage: 0, trend: null },
     ]);
+    const top = await http.get('/v1/analytics/intents').query({ ...range, top: '1', format: 'csv' }).set('authorization', `Bearer ${await t.token('ops')}`).expect(200);
+    expect(top.text.split('\r\n')).to.deep.equal(['day,intent,calls,callsThatDay,share,previous7DayAverage,trend', '2026-11-26,card_loss,2,6,0.3333,0.1429,13', '']);
     const cards = await http.get('/v1/analytics/intents').query({ ...range, queueId: 'cards' }).set('authorization', `Bearer ${await t.token('analyst')}`).expect(200);
     expect(cards.body.items).to.deep.equal([{ day: '2026-11-26', intent: 'card_loss', calls: 1, callsThatDay: 1, share: 1, previous7DayAverage: 0.1429, trend: 6 }]);
   });

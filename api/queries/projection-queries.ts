@@ -80,7 +80,17 @@ export function projectionQueries(knex: Knex, readSchema: string, personal: { pe
     },
     async intents(filter) {
       const rows = await intentsByDay(knex, readSchema, { from: filter.from, to: filter.to, channel: filter.channel as string | null, queueId: filter.queueId as string | null });
-      return paginate(rows.map((r) => flatten({ ...r })), filter.limit, filter.after);
+      // top = N keeps each day's first N intents (rows come per day, most calls first); 0 keeps all.
+      const top = Number(filter.top ?? 0);
+      const rank = new Map<string, number>();
+      const kept = top > 0
+        ? rows.filter((r) => {
+          const n = (rank.get(r.day) ?? 0) + 1;
+          rank.set(r.day, n);
+          return n <= top;
+        })
+        : rows;
+      return paginate(kept.map((r) => flatten({ ...r })), filter.limit, filter.after);
     },
     async kpis(filter: KpiFilter) {
       const by: Dimension[] = ['queue', 'tier', 'source'];
