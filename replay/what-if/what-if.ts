@@ -59,11 +59,13 @@ export class WhatIfError extends Error {
   readonly retriable = false;
   readonly field: string;
   readonly rule: string;
+  readonly errors: readonly { readonly field: string; readonly rule: string; readonly message: string }[];
 
   constructor(field: string, rule: string, message: string) {
     super(`${field}: ${message} [${rule}]`);
     this.field = field;
     this.rule = rule;
+    this.errors = [{ field, rule, message }];
   }
 }
 
