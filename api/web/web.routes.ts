@@ -5,7 +5,7 @@
 // no framing, connections to this API only.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import { signToken, type Role, type TokenKeys } from '../http/auth.ts';
 import { validateBody, type JsonSchema } from '../http/body-schema.ts';
 import { fail } from '../http/problem.ts';
@@ -41,9 +41,11 @@ const pageHeaders: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-cache',
 };
 
-function fromLoopback(req: Request): boolean {
-  const address = req.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+/** The peer is this machine: 127.0.0.0/8, ::1, or IPv4 loopback mapped into IPv6. Proxies are not trusted (no X-Forwarded-For). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
 export function webRoutes(parts: WebParts): Router {
@@ -53,7 +55,7 @@ export function webRoutes(parts: WebParts): Router {
   });
   router.post('/web/demo-tokens', validateBody(demoTokenSchema), async (req, res) => {
     if (!parts.demoTokens) fail('notFound', 'Demo tokens are off (LEDGER_WEB_DEMO_TOKENS). Paste a token from the bank\'s identity provider.');
-    if (!fromLoopback(req)) fail('forbidden', 'Demo tokens are only issued to browsers on the machine the API runs on.');
+    if (!isLoopbackAddress(req.socket.remoteAddress)) fail('forbidden', 'Demo tokens are only issued to browsers on the machine the API runs on.');
     const body = req.body as { role: (typeof demoTokenRoles)[number]; agentId?: string; source?: string };
     if (body.role === 'agent' && !body.agentId) fail('validation', 'An agent token needs agentId.', { errors: [{ field: 'agentId', rule: 'required', message: 'is required for the agent role' }] });
     const name = body.role === 'agent' ? body.agentId : body.role === 'ingest' ? body.source ?? 'caller-page' : 'supervisor';
