@@ -1,0 +1,61 @@
+// Runs the outbound pipeline of one process: the sequencer (source topics → ledger.outbound.inputs
+// keyed by site), the dialer (→ dial decisions and campaign calls entering routing), both on
+// streams/runtime, and the ticker (RoutingClockTicked per site on ledger.outbound.inputs).
+import type { LedgerLog, LogRecord, TopicSpec } from '../../log/port.ts';
+import type { EventCodec } from '../../schemas/codec/event-codec.ts';
+import { runProcessor, type RunningProcessor } from '../runtime/run-processor.ts';
+import type { SnapshotStore } from '../runtime/snapshot-store.ts';
+import { startRoutingTicker, type RoutingTicker } from '../routing/routing-ticker.ts';
+import { dialerProcessor, outboundInputsTopic, outboundSequencer, type DialerSites, type OutboundSequencerState } from './outbound.processor.ts';
+
+export interface OutboundServiceOptions {
+  readonly log: LedgerLog;
+  readonly codec: EventCodec;
+  readonly snapshots: SnapshotStore;
+  readonly sites: readonly string[];
+  readonly topicName?: (topic: string) => string;
+  readonly snapshotEvery?: number;
+  readonly onDeadLetter?: (record: LogRecord, reason: string) => void;
+  /** Appends RoutingClockTicked for every site at this interval (production: the routing tick interval, wall clock). Off when absent. */
+  readonly ticks?: { readonly intervalMs: number; readonly now: () => number; readonly onError?: (error: unknown) => void };
+}
+
+export interface OutboundService {
+  readonly sequencer: RunningProcessor<OutboundSequencerState>;
+  readonly dialer: RunningProcessor<DialerSites>;
+  readonly ticker: RoutingTicker | undefined;
+  stop(): Promise<void>;
+  /** Settles when either processor stops; rejects with the first failure. */
+  readonly done: Promise<void>;
+}
+
+/** The topics the pipeline reads and writes, for createTopics. */
+export function outboundTopics(topicName: (topic: string) => string, partitions: number): TopicSpec[] {
+  return ['ledger.outbound', 'ledger.agents', 'ledger.interactions', outboundInputsTopic, 'ledger.deadletter'].map((topic) => ({ topic: topicName(topic), partitions }));
+}
+
+export async function startOutboundService(options: OutboundServiceOptions): Promise<OutboundService> {
+  const common = { log: options.log, codec: options.codec, snapshots: options.snapshots, topicName: options.topicName, snapshotEvery: options.snapshotEvery, onDeadLetter: options.onDeadLetter };
+  const sequencer = await runProcessor({ ...common, definition: outboundSequencer });
+  let dialer: RunningProcessor<DialerSites>;
+  try {
+    dialer = await runProcessor({ ...common, definition: dialerProcessor });
+  } catch (error) {
+    await sequencer.stop().catch(() => undefined);
+    throw error;
+  }
+  const topicName = options.topicName ?? ((topic: string) => topic);
+  const ticker = options.ticks
+    ? startRoutingTicker({ log: options.log, codec: options.codec, sites: options.sites, intervalMs: options.ticks.intervalMs, now: options.ticks.now, onError: options.ticks.onError, topic: topicName(outboundInputsTopic) })
+    : undefined;
+  return {
+    sequencer,
+    dialer,
+    ticker,
+    done: Promise.all([sequencer.subscription.done, dialer.subscription.done]).then(() => undefined),
+    async stop() {
+      ticker?.stop();
+      await Promise.allSettled([sequencer.stop(), dialer.stop()]);
+    },
+  };
+}
