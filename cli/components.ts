@@ -7,6 +7,7 @@ import { projectionsComponent } from '../projections/component.ts';
 import { degradationComponent } from '../platform/degradation/component.ts';
 import { callProcessorComponent } from '../streams/risk/component.ts';
 import { routingComponent } from '../streams/routing/component.ts';
+import { outboundComponent } from '../streams/outbound/component.ts';
 import { simulatorComponent } from '../producers/simulator/component.ts';
 
 export interface RunningComponent {
@@ -26,4 +27,4 @@ export interface Component {
 }
 
 // The simulator starts last so it stops first: its agents log out while routing still listens.
-export const components: readonly Component[] = [projectionsComponent, routingComponent, callProcessorComponent, degradationComponent, apiComponent, simulatorComponent];
+export const components: readonly Component[] = [projectionsComponent, routingComponent, outboundComponent, callProcessorComponent, degradationComponent, apiComponent, simulatorComponent];
