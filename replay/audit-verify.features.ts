@@ -2,9 +2,10 @@
 // (replay/audit-verify*.int.spec.ts) with real PostgreSQL: a fraud call with the call processor's
 // decisions (written as its runtime writes them) and compliance reads of it; the trail projected
 // live equals the trail a rebuild produces; then the tampering an auditor must catch: a trail row
-// edited (bypassing the append-only trigger as a superuser can), a trail row deleted, and — on
-// the embedded log, where a record's bytes can be changed in place — bytes of a logged event
-// changed after the interaction was sealed. (Kafka cannot change a record in place: docs/security.md.)
+// edited (bypassing the append-only trigger as a superuser can), a trail row deleted, an altered
+// copy of a sealed event appended to the log (what a re-drive with changed bytes does: the only
+// way to change what Kafka serves), and — on the embedded log, where a record's bytes can be
+// changed in place — bytes of a logged event changed after the interaction was sealed.
 import { expect } from 'chai';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -47,6 +48,7 @@ export function defineAuditVerifySpecs(kind: LogKind): void {
     const sealSchema = `av_${randomBytes(4).toString('hex')}`;
     const fraudCall = fixtureUuid('audit-call-1');
     const quietCall = fixtureUuid('audit-call-2');
+    const redrivenCall = fixtureUuid('audit-call-3');
 
     /** A call with a fraud phrase; its events, then the call processor's decisions, as the runtime appends them. */
     async function record(id: string, customer: string): Promise<void> {
@@ -117,6 +119,7 @@ export function defineAuditVerifySpecs(kind: LogKind): void {
       sources = { knex: ledger.knex, readSchema: ledger.store.readSchema, store: ledger.store, codec, timeline, seals };
       await record(fraudCall, 'C-1001');
       await record(quietCall, 'C-2002');
+      await record(redrivenCall, 'C-3003');
       await accessed('officer-1', fraudCall, 'C-1001');
       await accessed('officer-1', fraudCall, 'C-1001');
       await accessed('officer-2', fraudCall, 'C-1001');
@@ -195,6 +198,25 @@ export function defineAuditVerifySpecs(kind: LogKind): void {
         await sealInteraction(sources.timeline, seals, quietCall);
         const report = await verifyAudit(sources, { all: true });
         expect(report.log.map((c) => [c.interactionId, c.seal.status, c.seal.sealedEvents])).to.deep.equal([[quietCall, 'verified', (await sources.timeline.rawChain(quietCall)).length]]);
+      });
+    });
+
+    describe('when an altered copy of a sealed event is appended to the log after the seal (as a re-drive with changed bytes would)', () => {
+      it('names the first sealed position where the interaction\'s chain no longer matches', async () => {
+        await sealInteraction(sources.timeline, seals, redrivenCall);
+        const chain = await sources.timeline.rawChain(redrivenCall);
+        const victim = 2;
+        const altered = Buffer.from(chain[victim - 1].value);
+        const at = altered.indexOf('pii:v1:') + 12;
+        altered[at] = altered[at] === 0x41 ? 0x42 : 0x41;
+        await ledger.log.append([{ topic: ledger.topic('ledger.interactions'), key: redrivenCall, value: altered }]);
+
+        // The copy keeps the original's time, so it sorts in among the sealed events: from its place on, the chain differs.
+        const copyAt = (await sources.timeline.rawChain(redrivenCall)).findIndex((e) => e.value.equals(altered));
+        expect(copyAt).to.be.at.least(victim).and.below(chain.length);
+        const report = await verifyAudit(sources, { interactionId: redrivenCall });
+        expect(report.status).to.equal('broken');
+        expect(report.log[0].seal).to.deep.include({ status: 'altered', firstMismatch: { seq: copyAt + 1, position: chain[copyAt].position, reason: 'missing' } });
       });
     });
 
