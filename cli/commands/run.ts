@@ -24,8 +24,12 @@ export async function runProduct(): Promise<void> {
   await ledger.log.createTopics(ledgerTopics(config, ledger.codec.catalogue));
   await ledger.codec.registerAll();
   logger.info({ topics: ledger.codec.catalogue.topics, eventTypes: ledger.codec.catalogue.all.length }, 'topics and schemas ready');
-  const modeWatch = await watchSystemMode({ log: ledger.log, codec: ledger.codec, pollMs: config.degradation.modePollMs, onError: (error) => logger.warn({ err: error }, 'system mode not read') });
-  running.push({ name: 'system-mode-watch', stop: () => modeWatch.stop() });
+  let modeWatch: SystemModeWatch | undefined;
+  if (components.some((component) => component.sheddableFeature !== undefined)) {
+    const watch = await watchSystemMode({ log: ledger.log, codec: ledger.codec, pollMs: config.degradation.modePollMs, onError: (error) => logger.warn({ err: error }, 'system mode not read') });
+    running.push({ name: 'system-mode-watch', stop: () => watch.stop() });
+    modeWatch = watch;
+  }
   for (const component of components) {
     running.push(await startComponent(component, ledger, logger, modeWatch));
     logger.info({ component: component.name }, 'started');
@@ -34,9 +38,9 @@ export async function runProduct(): Promise<void> {
 }
 
 /** A component that declares a sheddable feature runs only while the system mode does not shed it. */
-async function startComponent(component: Component, ledger: Ledger, logger: Logger, modeWatch: SystemModeWatch): Promise<RunningComponent> {
+async function startComponent(component: Component, ledger: Ledger, logger: Logger, modeWatch: SystemModeWatch | undefined): Promise<RunningComponent> {
   const feature = component.sheddableFeature;
-  if (feature === undefined) return component.start(ledger, logger);
+  if (feature === undefined || modeWatch === undefined) return component.start(ledger, logger);
   const sheddable = await runSheddable({
     feature, watch: modeWatch, start: () => component.start(ledger, logger),
     onShed: (paused, mode) => logger.warn({ component: component.name, feature, mode: mode?.mode ?? 'NORMAL' }, paused ? 'paused (feature shed)' : 'resumed, catching up from the log'),
