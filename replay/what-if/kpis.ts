@@ -20,7 +20,7 @@ interface Totals {
 
 const groupKey = (queue: string, tier: string): string => `${queue}\u0000${tier}`;
 
-/** KPIs by `queue\0tier`, with ALL rows per queue and for the whole set. */
+/** KPIs by `queue\0tier`, with ALL rows per queue, per tier and for the whole set. */
 export function kpisByQueueAndTier(settings: WallboardSettings, interactions: Iterable<readonly AnyLedgerEvent[]>): Map<string, WhatIfKpis> {
   const logic = wallboardLogic(settings);
   const totals = new Map<string, Totals>();
@@ -39,7 +39,7 @@ export function kpisByQueueAndTier(settings: WallboardSettings, interactions: It
         const queue = String(change.key.queue_id);
         if (queue === '') continue; // IVR rows: no queue KPIs
         const tier = String(change.key.tier);
-        for (const key of [groupKey(queue, tier), groupKey(queue, ALL), groupKey(ALL, ALL)]) {
+        for (const key of [groupKey(queue, tier), groupKey(queue, ALL), groupKey(ALL, tier), groupKey(ALL, ALL)]) {
           const t = totalsOf(key);
           if (change.table === 'intervals') {
             for (const [column, value] of Object.entries(change.values)) t.counters[column as CounterColumn] += value;
