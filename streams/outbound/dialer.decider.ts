@@ -56,7 +56,7 @@ export interface ContactEntry extends HeapItem {
 }
 
 interface Attempt { readonly attemptId: string; readonly contactId: string; readonly interactionId: string; readonly dialledAt: number }
-interface ConnectedCall { readonly interactionId: string; readonly contactId: string; readonly connectedAt: number }
+interface ConnectedCall { readonly interactionId: string; readonly contactId: string; readonly attemptId: string; readonly connectedAt: number }
 interface PreviewHold { readonly contactId: string; readonly dialAt: number }
 
 export interface CampaignRun {
@@ -188,10 +188,10 @@ function apply(state: DialerState, input: DialerInput, out: Decision[]): void {
     case 'AgentStateChanged':
       return agentState(state, input.data);
     case 'InteractionAnswered':
-      return agentConnected(state, input.metadata.interactionId ?? '');
+      return agentConnected(state, input.metadata.interactionId ?? '', out);
     case 'InteractionAbandoned':
     case 'InteractionEnded':
-      return callEnded(state, input.metadata.interactionId ?? '', input.type === 'InteractionEnded');
+      return callEnded(state, input.metadata.interactionId ?? '', input.type === 'InteractionEnded', out);
   }
 }
 
@@ -333,7 +333,7 @@ function retryLater(campaign: CampaignRun, contact: ContactEntry, result: Retrya
 
 function tick(state: DialerState, campaignId: string, campaign: CampaignRun, out: Decision[]): void {
   const now = state.now;
-  judgeWaitingCalls(campaign, now);
+  judgeWaitingCalls(campaign, now, out);
   releaseDue(campaign, now);
   trimJudged(campaign, now);
   const { free, aboutToBeFree } = agentsFor(state, campaignId, campaign);
@@ -443,10 +443,16 @@ function adaptPacing(campaign: CampaignRun, now: number): void {
   campaign.idleSinceAdapt = false;
 }
 
-function judge(campaign: CampaignRun, call: ConnectedCall, dropped: boolean, at: number): void {
+/** Records whether a connected call got its agent in time; a drop the dialer judged is recorded in the log as DialResult DROPPED (what the abandon rate is computed from). */
+function judge(campaign: CampaignRun, call: ConnectedCall, dropped: boolean, at: number, out: Decision[] | null): void {
   campaign.connected.delete(call.interactionId);
   campaign.judged.push({ at, dropped });
-  if (dropped) campaign.totals.drops++;
+  if (!dropped) return;
+  campaign.totals.drops++;
+  out?.push({
+    type: 'DialResult', occurredAt: at, interactionId: null,
+    data: { campaignId: campaign.config.campaignId, contactId: call.contactId, attemptId: call.attemptId, result: 'DROPPED', ringMs: null, agentId: null, interactionId: call.interactionId, sipCause: null },
+  });
 }
 
 function trimJudged(campaign: CampaignRun, now: number): void {
@@ -457,11 +463,11 @@ function trimJudged(campaign: CampaignRun, now: number): void {
 }
 
 /** Answered calls that got no agent within the grace are dropped; the contact is retried after the DROPPED spacing. */
-function judgeWaitingCalls(campaign: CampaignRun, now: number): void {
+function judgeWaitingCalls(campaign: CampaignRun, now: number, out: Decision[]): void {
   const graceMs = campaign.config.abandonCap.graceSeconds * 1000;
   for (const call of [...campaign.connected.values()]) {
     if (now <= call.connectedAt + graceMs) continue;
-    judge(campaign, call, true, call.connectedAt + graceMs);
+    judge(campaign, call, true, now, out);
     retryLater(campaign, campaign.contacts.get(call.contactId) as ContactEntry, 'DROPPED', now);
   }
 }
@@ -482,16 +488,16 @@ function dialResult(state: DialerState, campaign: CampaignRun, data: LedgerEvent
   }
   campaign.totals.connects++;
   if (data.ringMs !== null) campaign.answerRingMs = Math.round(campaign.answerRingMs * 0.9 + data.ringMs * 0.1);
-  const call: ConnectedCall = { interactionId: data.interactionId ?? attempt.interactionId, contactId: contact.contactId, connectedAt: now };
+  const call: ConnectedCall = { interactionId: data.interactionId ?? attempt.interactionId, contactId: contact.contactId, attemptId: attempt.attemptId, connectedAt: now };
   if (data.result === 'DROPPED') {
-    judge(campaign, call, true, now);
+    judge(campaign, call, true, now, null); // the telephony's own verdict is in the log already
     return retryLater(campaign, contact, 'DROPPED', now);
   }
   contact.status = 'CONNECTED';
   state.calls.set(call.interactionId, campaign.config.campaignId);
   enterRouting(campaign, contact, call.interactionId, data.agentId !== null, now, out);
   if (data.agentId !== null) {
-    judge(campaign, call, false, now);
+    judge(campaign, call, false, now, null);
     finish(campaign, contact, 'REACHED');
   } else {
     campaign.connected.set(call.interactionId, call);
@@ -525,21 +531,21 @@ function enterRouting(campaign: CampaignRun, contact: ContactEntry, interactionI
   });
 }
 
-function agentConnected(state: DialerState, interactionId: string): void {
+function agentConnected(state: DialerState, interactionId: string, out: Decision[]): void {
   const campaign = campaignOfCall(state, interactionId);
   const call = campaign?.connected.get(interactionId);
   if (!campaign || !call) return;
-  judge(campaign, call, state.now > call.connectedAt + campaign.config.abandonCap.graceSeconds * 1000, state.now);
+  judge(campaign, call, state.now > call.connectedAt + campaign.config.abandonCap.graceSeconds * 1000, state.now, out);
   finish(campaign, campaign.contacts.get(call.contactId) as ContactEntry, 'REACHED');
 }
 
 /** The customer hung up (or the telephony gave up) before an agent came: a drop. */
-function callEnded(state: DialerState, interactionId: string, ended: boolean): void {
+function callEnded(state: DialerState, interactionId: string, ended: boolean, out: Decision[]): void {
   const campaign = campaignOfCall(state, interactionId);
   if (ended) state.calls.delete(interactionId);
   const call = campaign?.connected.get(interactionId);
   if (!campaign || !call) return;
-  judge(campaign, call, true, state.now);
+  judge(campaign, call, true, state.now, out);
   retryLater(campaign, campaign.contacts.get(call.contactId) as ContactEntry, 'DROPPED', state.now);
 }
 

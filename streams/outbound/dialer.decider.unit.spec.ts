@@ -212,7 +212,10 @@ describe('outbound dialer decider', () => {
 
     it('count a call with no agent within the grace as dropped, and retry the contact after the dropped spacing', () => {
       const given = [started(), contact('K1', 1), ...agent('A1'), tick(1), result('K1', 1, 'ANSWERED', 9, 'ix-k1')];
-      spec.given(given).when(tick(12)).thenCheck((_outputs, state) => {
+      spec.given(given).when(tick(12)).thenCheck((outputs, state) => {
+        expect(outputs.map((o) => ({ type: o.type, ...(o.data as object) }))).to.deep.include({
+          type: 'DialResult', campaignId: 'overdue-11', contactId: 'K1', attemptId: 'K1#1', result: 'DROPPED', ringMs: null, agentId: null, interactionId: 'ix-k1', sipCause: null,
+        });
         const campaign = state.campaigns.get('overdue-11');
         expect(campaign?.totals).to.include({ connects: 1, drops: 1 });
         expect(campaign?.contacts.get('K1')).to.include({ status: 'PENDING', dueAt: at(12) + 1440 * 60_000 });
