@@ -2,6 +2,7 @@
 // or risk / QA rule set, in memory (replay/what-if/), and prints the differences: KPIs per queue
 // and tier (routing) or alerts / findings added and removed (rules). Progress on stderr.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { readConfig } from '../../platform/config.ts';
 import { openLedger } from '../../platform/open-ledger.ts';
@@ -31,7 +32,11 @@ export function whatIfRequestOf(options: WhatIfCommandOptions, read: (file: stri
   if (given.length !== 1) throw new WhatIfError('--policy | --risk-rules | --qa-rules', 'one-of', 'give exactly one candidate file');
   const from = time('from', options.from);
   const to = time('to', options.to);
-  if (options.policy !== undefined) return { kind: 'routing', document: read(options.policy), from, to, site: options.site };
+  if (options.policy !== undefined) {
+    // The candidate is named after its file (vip-first.json → vip-first), as decisions would name it.
+    const policyId = basename(options.policy, extname(options.policy)).replace(/[^A-Za-z0-9._:-]/g, '-') || 'what-if';
+    return { kind: 'routing', document: read(options.policy), policyId, from, to, site: options.site };
+  }
   if (options.riskRules !== undefined) return { kind: 'risk', document: read(options.riskRules), from, to };
   return { kind: 'qa', document: read(options.qaRules ?? ''), from, to };
 }
