@@ -64,7 +64,8 @@ describe('agent profile and customer history routes (real read models, embedded 
       jsonEvent('InteractionAnswered', { interactionId: earlier, occurredAt: at - 80_000, dataSubject: null, data: { agentId: 'A2', offerId: `${earlier}/o1`, queueId: 'cards' } }),
       jsonEvent('InteractionEnded', { interactionId: earlier, occurredAt: at - 20_000, dataSubject: null, data: { agentId: 'A2' } }),
     ];
-    await http.post('/v1/events/batch').set('authorization', await bearer('ingest')).send({ events: [...before, ...call] }).expect(200);
+    const login = jsonEvent('AgentLoggedIn', { interactionId: null, occurredAt: at - 200_000, dataSubject: null, data: { agentId: 'A1', site: 'pudong', teams: ['cards-team'] } });
+    await http.post('/v1/events/batch').set('authorization', await bearer('ingest')).send({ events: [login, ...before, ...call] }).expect(200);
     await t.api.ingest.drain();
     await rebuild({ knex, log: t.ledger.log, codec: t.ledger.codec, store, models: readModels() });
   });
@@ -91,6 +92,10 @@ describe('agent profile and customer history routes (real read models, embedded 
       expect(second.body.next).to.equal(null);
       const one = await http.get('/v1/analytics/agents').query({ from, agentId: 'A2' }).set('authorization', await bearer('analyst')).expect(200);
       expect(one.body.items.map((r: { agentId: string; callsHandled: number }) => [r.agentId, r.callsHandled])).to.deep.equal([['A2', 1]]);
+      const team = await http.get('/v1/analytics/agents').query({ from, team: 'cards-team', site: 'pudong' }).set('authorization', await bearer('analyst')).expect(200);
+      expect(team.body.items.map((r: { agentId: string }) => r.agentId)).to.deep.equal(['A1']);
+      const elsewhere = await http.get('/v1/analytics/agents').query({ from, site: 'elsewhere' }).set('authorization', await bearer('analyst')).expect(200);
+      expect(elsewhere.body.items).to.deep.equal([]);
       const csv = await http.get('/v1/analytics/agents').query({ from, format: 'csv' }).set('authorization', await bearer('analyst')).expect(200);
       expect(csv.headers['content-type']).to.match(/^text\/csv/);
       expect(csv.text.split('\r\n')[0]).to.match(/^agentId,week,weekStart,/);
