@@ -3,9 +3,11 @@
 // policy through the same simulation — reproduces what happened).
 import { expect } from 'chai';
 import { defaultWallboardSettings } from '../../projections/wallboard/wallboard.projection.ts';
-import type { RoutingInput } from '../../streams/routing/routing.decider.ts';
 import type { RoutingPolicyDocument } from '../../streams/routing/routing-policy.ts';
 import { at, routing as ev } from '../../test/support/routing-events.ts';
+import { resolveScenario } from '../../producers/simulator/scenario-files.ts';
+import { simulateOffline } from '../../producers/simulator/offline-day.ts';
+import { routingComponent, routingInputTypes, type RoutingInput } from '../../streams/routing/routing.decider.ts';
 import { ALL } from './kpis.ts';
 import { routingWhatIf, type RoutingWhatIfSite } from './routing-what-if.ts';
 
@@ -85,6 +87,24 @@ describe('routing what-if (pure)', () => {
   it('is deterministic: the same recording and candidate give the same report', () => {
     const inputs = recording([ev.answered('S2', 'A1', null, 70, 'cards'), ev.state('A1', 'BUSY', 70, 'S2'), ev.ended('S2', 120), ev.state('A1', 'AVAILABLE', 130)]);
     expect(JSON.stringify(whatIf(inputs, vipFirst))).to.equal(JSON.stringify(whatIf(inputs, vipFirst)));
+  });
+
+  it('given a simulated hour of a busy bank site, every recorded input is accepted, every reported call reaches an outcome, and the same calls are offered as happened', function () {
+    this.timeout(60_000); // a shared 2-core machine: the simulated hour and two replays take a few seconds
+    const start = Date.UTC(2026, 0, 5, 1, 0, 0);
+    const inputs: RoutingInput[] = [];
+    const accepted = new Set<string>(routingInputTypes);
+    simulateOffline(resolveScenario('bank-day'), { seed: 11, start, site: 'sh', runTag: 'spec' }, 3_600_000, (event) => {
+      if (accepted.has(event.type) && event.metadata.producer.component !== routingComponent) inputs.push(event as RoutingInput);
+    });
+    const report = routingWhatIf(inputs, { site: 'sh', from: start, to: start + 1_800_000, candidate: { policyId: 'fifo', text: JSON.stringify(fifo) }, settings: defaultWallboardSettings });
+    expect(report.calls).to.be.greaterThan(50);
+    expect(report.baseline).to.include({ rejectedInputs: 0, unresolvedCalls: 0 });
+    expect(report.candidate).to.include({ rejectedInputs: 0, unresolvedCalls: 0 });
+    const site = report.rows.find((r) => r.queue === ALL && r.tier === ALL);
+    expect(site?.baseline?.offered).to.equal(site?.actual?.offered);
+    expect(site?.candidate?.offered).to.equal(site?.actual?.offered);
+    expect((site?.candidate?.answered ?? 0) + (site?.candidate?.abandoned ?? 0)).to.be.at.most(site?.candidate?.offered ?? 0).and.to.be.greaterThan(0);
   });
 
   it('leaves out recorded policy publications from the period start, so the candidate stays in force', () => {
