@@ -1,9 +1,12 @@
 // What the recording says about each queue visit of a site's routing stream, independent of the
-// policy that routed it: when the caller entered the queue, how long they were willing to wait
-// (observed for callers who abandoned or left; only a lower bound — the wait they had — for
-// callers who were answered), and how long an agent was busy with the call once answered (ring,
-// talk, after-call work). The what-if simulation keeps these facts and re-decides everything
-// else. Pure: a fold over the recorded inputs in stream order.
+// policy that routed it: when the caller entered the queue, how long they were willing to wait,
+// and how long an agent was busy with the call once answered (ring, talk, after-call work). The
+// what-if simulation keeps these facts and re-decides everything else.
+// Patience is observed for callers who abandoned or left; for callers who were answered it is
+// censored (longer than the wait they had). Their patience is the median of what remains of the
+// tier's patience curve beyond their wait — the Kaplan–Meier survival curve of the tier's waits,
+// abandons as events and answers as censored — or unlimited when the curve never falls that far.
+// Pure: a fold over the recorded inputs in stream order.
 import type { RoutingInput } from '../../streams/routing/routing.decider.ts';
 
 export type RecordedOutcome = 'answered' | 'abandoned' | 'left' | 'superseded' | 'open';
@@ -22,6 +25,12 @@ export interface VisitFacts {
   readonly outcome: RecordedOutcome;
   /** Queue entry to the outcome (patience for abandoned and left; a lower bound of it for answered). */
   readonly waitedMs: number | null;
+  readonly tier: string;
+  /**
+   * How long the caller waits before giving up: the recorded wait for abandoned and left; for
+   * answered, the tier's conditional median beyond their wait (null: they wait as long as needed).
+   */
+  readonly patienceMs: number | null;
   readonly ringMs: number;
   /** Answer to the end of the call (or of this leg, when a later visit follows). */
   readonly talkMs: number;
@@ -50,6 +59,7 @@ interface Open {
   readonly visitId: string;
   readonly queueId: string;
   readonly enteredAt: number;
+  readonly tier: string;
   outcome: RecordedOutcome;
   waitedMs: number | null;
   answeredAt: number | null;
@@ -85,7 +95,7 @@ export function recordedFacts(inputs: readonly RoutingInput[]): RecordedFacts {
           } else if (visit.outcome === 'answered' && visit.talkEnd === null) visit.talkEnd = at;
         }
         const opened: Open = {
-          key: visitKey(interactionId, input.data.visitId), interactionId, visitId: input.data.visitId, queueId: input.data.queueId, enteredAt: at,
+          key: visitKey(interactionId, input.data.visitId), interactionId, visitId: input.data.visitId, queueId: input.data.queueId, enteredAt: at, tier: input.data.tier,
           outcome: 'open', waitedMs: null, answeredAt: null, ringMs: null, talkEnd: null, handleEnd: null, lastVisit: true,
         };
         all.push(opened);
@@ -150,14 +160,65 @@ function finish(all: readonly Open[]): Map<string, VisitFacts> {
   const site = means(measured) ?? { ringMs: 0, talkMs: 0, handleMs: 0 };
   const perQueue = new Map<string, { ringMs: number; talkMs: number; handleMs: number }>();
   for (const queueId of new Set(measured.map((v) => v.queueId))) perQueue.set(queueId, means(measured.filter((v) => v.queueId === queueId)) ?? site);
+  const patience = censoredPatience(all);
   const out = new Map<string, VisitFacts>();
   for (const v of all) {
     const recorded = v.answeredAt !== null && (v.talkEnd !== null || v.handleEnd !== null);
     const times = recorded ? timesOf(v) : (perQueue.get(v.queueId) ?? site);
     out.set(v.key, {
-      key: v.key, interactionId: v.interactionId, visitId: v.visitId, queueId: v.queueId, enteredAt: v.enteredAt, outcome: v.outcome, waitedMs: v.waitedMs,
+      key: v.key, interactionId: v.interactionId, visitId: v.visitId, queueId: v.queueId, enteredAt: v.enteredAt, outcome: v.outcome, waitedMs: v.waitedMs, tier: v.tier,
+      patienceMs: v.outcome === 'abandoned' || v.outcome === 'left' ? v.waitedMs : v.outcome === 'answered' ? (patience.get(v.key) ?? null) : null,
       ringMs: times.ringMs, talkMs: times.talkMs, handleMs: times.handleMs, timesRecorded: recorded, lastVisit: v.lastVisit,
     });
+  }
+  return out;
+}
+
+/** Survival steps of one tier's patience: after each event time, the share still waiting. */
+function survivalCurve(visits: readonly Open[]): { readonly at: number; readonly survival: number }[] {
+  const observed = visits
+    .filter((v) => v.waitedMs !== null && (v.outcome === 'abandoned' || v.outcome === 'left' || v.outcome === 'answered'))
+    .map((v) => ({ wait: v.waitedMs ?? 0, gaveUp: v.outcome !== 'answered' }))
+    // Events before censorings at the same wait (the usual Kaplan–Meier convention).
+    .sort((a, b) => a.wait - b.wait || Number(b.gaveUp) - Number(a.gaveUp));
+  const steps: { at: number; survival: number }[] = [];
+  let atRisk = observed.length;
+  let survival = 1;
+  for (let i = 0; i < observed.length;) {
+    const wait = observed[i].wait;
+    let gaveUp = 0;
+    let leaving = 0;
+    for (; i < observed.length && observed[i].wait === wait; i++, leaving++) if (observed[i].gaveUp) gaveUp++;
+    if (gaveUp > 0) {
+      survival *= 1 - gaveUp / atRisk;
+      steps.push({ at: wait, survival });
+    }
+    atRisk -= leaving;
+  }
+  return steps;
+}
+
+/** For each answered visit: the first wait beyond its own at which the tier's survival has halved since then. */
+function censoredPatience(all: readonly Open[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tier of new Set(all.map((v) => v.tier))) {
+    const visits = all.filter((v) => v.tier === tier);
+    const curve = survivalCurve(visits);
+    const survivalAt = (wait: number): number => {
+      let s = 1;
+      for (const step of curve) {
+        if (step.at > wait) break;
+        s = step.survival;
+      }
+      return s;
+    };
+    for (const v of visits) {
+      if (v.outcome !== 'answered' || v.waitedMs === null) continue;
+      const wait = v.waitedMs;
+      const half = survivalAt(wait) / 2;
+      const step = curve.find((c) => c.at > wait && c.survival <= half);
+      if (step) out.set(v.key, step.at);
+    }
   }
   return out;
 }

@@ -3,8 +3,9 @@
 //   - facts kept from the recording: every queue entry (time, queue, tier, priority, skills), the
 //     customer identification, every agent log-in, log-out, skills change and not-ready/available
 //     state, the clock ticks; each caller's patience (the wait after which they abandoned or left;
-//     for callers who were answered it is censored: they are assumed to wait as long as needed,
-//     and the report counts how many waited longer than they did in the recording); the ring,
+//     for callers who were answered, censored, the median of their tier's patience curve beyond
+//     their wait — routing-facts.ts — and the report counts how many waited longer than they did
+//     in the recording); the ring,
 //     talk and after-call-work time of each answered call (calls not answered in the recording
 //     get their queue's means);
 //   - re-decided: which agent gets which call and when (the real routing decider, fed the facts
@@ -180,7 +181,7 @@ export function simulateRouting(inputs: readonly RoutingInput[], facts: Recorded
         const visit = visits.get(action.interactionId);
         if (visit !== action.visit || visit.done) return;
         visit.done = true;
-        const left = visit.facts.outcome === 'abandoned'
+        const left = visit.facts.outcome !== 'left'
           ? synthetic('InteractionAbandoned', action.interactionId, { stage: visit.offer ? 'RINGING' : 'QUEUE', waitedMs: now - visit.facts.enteredAt, visitId: visit.facts.visitId, queueId: visit.queueId, position: null, ivrNodeId: null })
           : synthetic('InteractionEnded', action.interactionId, { endedBy: 'CUSTOMER', durationMs: 0, agentId: null, releaseCause: null });
         feed(left);
@@ -238,7 +239,7 @@ export function simulateRouting(inputs: readonly RoutingInput[], facts: Recorded
       if (facts_) {
         const visit: SimVisit = { facts: facts_, queueId: input.data.queueId, offer: null, done: false };
         visits.set(interactionId, visit);
-        if ((facts_.outcome === 'abandoned' || facts_.outcome === 'left') && facts_.waitedMs !== null) schedule(facts_.enteredAt + facts_.waitedMs, { kind: 'give-up', interactionId, visit });
+        if (facts_.patienceMs !== null) schedule(facts_.enteredAt + facts_.patienceMs, { kind: 'give-up', interactionId, visit });
       }
       report(input as AnyLedgerEvent);
       feed(input);
