@@ -8,7 +8,7 @@ import type pg from 'pg';
 
 export interface CheckpointKey {
   readonly source: string;
-  readonly format: 'queue-log' | 'cdr';
+  readonly format: 'queue-log' | 'cdr' | 'campaign-contacts';
   /** SHA-256 of the file's first 64 KiB: the same file (or a longer version of it) resumes. */
   readonly fileKey: string;
 }
