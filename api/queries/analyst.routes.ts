@@ -90,6 +90,10 @@ export function analystRoutes(options: { now: () => number; queries: QueryPorts 
     if (!queries.ivrAbandonPaths) return missing('IVR funnel');
     send(req, res, 'ivr-abandon-paths', await queries.ivrAbandonPaths(listFilter(req, options.now(), ['flowId'])));
   });
+  router.get('/v1/analytics/outbound-campaigns', analysts, async (req, res) => {
+    if (!queries.outboundCampaigns) return missing('outbound campaigns');
+    send(req, res, 'outbound-campaigns', await queries.outboundCampaigns(listFilter(req, options.now(), ['campaignId']), options.now()));
+  });
   router.get('/v1/analytics/intents', analysts, async (req, res) => {
     if (!queries.intents) return missing('intents');
     send(req, res, 'intents', await queries.intents({ ...listFilter(req, options.now(), ['queueId', 'channel']), top: integer(req, 'top', 0, 0, 1000) }));

@@ -9,6 +9,7 @@ import { customerHistory, customerInteractions } from '../../projections/custome
 import { intentsByDay } from '../../projections/intents/intents.queries.ts';
 import { abandonPaths, funnelNodes } from '../../projections/ivr-funnel/ivr-funnel.queries.ts';
 import { agentsBySkill, liveQueues } from '../../projections/live-queues/live-queues.queries.ts';
+import { campaignFigures } from '../../projections/outbound-campaigns/outbound-campaigns.queries.ts';
 import { rollingWallboard, wallboard, type Dimension } from '../../projections/wallboard/wallboard.queries.ts';
 import { INTERVAL_MS } from '../../projections/wallboard/intervals.ts';
 import { fail } from '../http/problem.ts';
@@ -77,6 +78,10 @@ export function projectionQueries(knex: Knex, readSchema: string, personal: { pe
       const rows = await abandonPaths(knex, readSchema, { from: filter.from, to: filter.to, flowId: filter.flowId as string | null, limit: filter.limit + 1, offset });
       const items = rows.slice(0, filter.limit).map((r) => flatten({ ...r }));
       return { items, next: rows.length > filter.limit ? Buffer.from(String(offset + filter.limit), 'utf8').toString('base64url') : null };
+    },
+    async outboundCampaigns(filter, now) {
+      const rows = await campaignFigures(knex, readSchema, { from: filter.from, to: filter.to, now, campaignId: filter.campaignId as string | null });
+      return paginate(rows.map((r) => flatten({ ...r })), filter.limit, filter.after);
     },
     async intents(filter) {
       const rows = await intentsByDay(knex, readSchema, { from: filter.from, to: filter.to, channel: filter.channel as string | null, queueId: filter.queueId as string | null });

@@ -46,6 +46,8 @@ export interface QueryPorts {
   ivrFunnel?(filter: ListFilter): Promise<Page<Row>>;
   /** Node paths of calls that abandoned in the IVR or in queue, most frequent first (ivr-funnel projection). */
   ivrAbandonPaths?(filter: ListFilter): Promise<Page<Row>>;
+  /** Per outbound campaign: counters, abandon rate, agent idle time, contacts per agent hour (outbound-campaigns projection). */
+  outboundCampaigns?(filter: ListFilter, now: number): Promise<Page<Row>>;
   /** Intents per local day with share and trend (intents projection). */
   intents?(filter: ListFilter): Promise<Page<Row>>;
   /** Service level per queue over a range (wallboard projection), for /metrics. */
