@@ -192,6 +192,20 @@ export function defineLogContract(name: string, subject: LogContractSubject): vo
         expect(records.map((r) => r.value.toString())).to.deep.equal(['3', '4', '5', '6']);
       });
 
+      it('ends when the reader stops early, with a read-ahead in flight and more records fetched', async () => {
+        const topic = await newTopic(1);
+        await log.append(Array.from({ length: 60 }, (_, i) => ({ topic, key: 'k', value: text(String(i)) })));
+        const batches = log.readRange({ topic, batchSize: 5 })[Symbol.asyncIterator]();
+        const first = await batches.next();
+        const readAhead = batches.next(); // as a rebuild does while it writes the batch before
+        await readAhead;
+        await batches.return?.(); // an interrupted rebuild: must not wait for the rest of the range
+        expect(first.value?.map((r: LogRecord) => r.value.toString())).to.deep.equal(['0', '1', '2', '3', '4']);
+        const again: string[] = [];
+        for await (const batch of log.readRange({ topic, batchSize: 50 })) again.push(...batch.map((r) => r.value.toString()));
+        expect(again).to.have.length(60);
+      });
+
       it('stops at the end of each partition as it was when the read started', async () => {
         const topic = await newTopic(1);
         await log.append([{ topic, key: 'k', value: text('a') }, { topic, key: 'k', value: text('b') }]);

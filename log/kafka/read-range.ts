@@ -60,12 +60,14 @@ export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, o
     groupId, readUncommitted: false, allowAutoTopicCreation: false, retry: { retries: 10, maxRetryTime: 5000 },
   });
 
+  let consumerRunning = true;
   // A one-slot hand-over between the consumer (producer side) and this generator.
   type Slot = { batch: readonly LogRecord[] } | { end: true } | { error: unknown };
   const slots: Slot[] = [];
   let wakeReader: (() => void) | undefined;
   let wakeConsumer: (() => void) | undefined;
   const put = async (slot: Slot): Promise<void> => {
+    if (!consumerRunning) return; // the reader has gone: nobody would take the slot, and disconnect waits for this batch
     slots.push(slot);
     wakeReader?.();
     if ('batch' in slot) await new Promise<void>((resolve) => { wakeConsumer = resolve; });
@@ -87,7 +89,6 @@ export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, o
     }
   }
 
-  let consumerRunning = true;
   // kafkajs drops its consumer group when the consumer crashes and restarts (e.g. while a freshly
   // started broker's group coordinator loads): pause/seek before a join throws, and a restart
   // forgets them. So the read positions itself after every join, and only a crash kafkajs will
@@ -148,8 +149,15 @@ export async function* readRange(kafka: Kafka, admin: Admin, clientId: string, o
       if ('end' in slot) return;
       const release = wakeConsumer;
       wakeConsumer = undefined;
-      yield slot.batch;
-      release?.();
+      let taken = false;
+      try {
+        yield slot.batch;
+        taken = true;
+      } finally {
+        // Stopped at this batch (return() or throw()): the consumer must not wait for a reader.
+        if (!taken) consumerRunning = false;
+        release?.();
+      }
     }
   } finally {
     consumerRunning = false;
