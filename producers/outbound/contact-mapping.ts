@@ -55,7 +55,6 @@ export interface ContactImportSettings {
   readonly doNotCall: ReadonlySet<string>;
   /** Import time: the contacts are due from then. */
   readonly now: number;
-  readonly importedBy: string;
 }
 
 /** Column positions from the header; a mapped column missing from it is an error naming the field. */
