@@ -10,6 +10,7 @@ import { redriveCommand } from './commands/redrive.ts';
 import { timelineCommand } from './commands/timeline.ts';
 import { auditVerifyCommand } from './commands/audit.ts';
 import { dualTrackReportCommand } from './commands/dual-track.ts';
+import { campaignEndCommand, campaignPauseCommand, campaignResumeCommand, campaignStartCommand } from './commands/campaign.ts';
 import { whatIfCommand } from './commands/what-if.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
@@ -140,6 +141,26 @@ program
   .option('--site <site>', 'routing domain of the calls and agents (default the first of LEDGER_ROUTING_SITES)')
   .option('--offline', 'no log: run through the routing decider in memory and print the calibration figures')
   .action(simulateCommand);
+
+const campaign = program.command('campaign').description('outbound campaigns: start with a contact list, pause, resume, end (docs/outbound.md)');
+const by = ['--by <who>', 'actor recorded in the event', process.env.USER ?? 'unknown'] as const;
+campaign
+  .command('start')
+  .description('validate a campaign file, append CampaignStarted, import the contact list (resumable; rows breaking a rule or on the do-not-call list are rejected)')
+  .requiredOption('--file <json>', 'campaign configuration (docs/outbound.md)')
+  .option('--contacts <csv>', 'contact list')
+  .option('--mapping <json>', 'contact list mapping')
+  .option('--do-not-call <file>', 'E.164 numbers never to call, one a line')
+  .option(...by)
+  .action(campaignStartCommand);
+campaign.command('pause <campaignId>').description('stop dialling (calls in progress finish)').requiredOption('--reason <text>', 'why').option(...by).action(campaignPauseCommand);
+campaign.command('resume <campaignId>').description('dial again').option(...by).action(campaignResumeCommand);
+campaign
+  .command('end <campaignId>')
+  .description('end a campaign: contacts not yet reached are given up')
+  .addOption(new Option('--reason <reason>', 'why').choices(['COMPLETED', 'CANCELLED', 'EXPIRED', 'OTHER']).default('COMPLETED'))
+  .option(...by)
+  .action(campaignEndCommand);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`call-ledger: ${(error as Error).message}`);
