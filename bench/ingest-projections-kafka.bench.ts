@@ -20,7 +20,8 @@ const target = Number(process.env.LEDGER_BENCH_EVENTS ?? 200_000);
 const batchSize = 500;
 const concurrency = 4;
 const print = (figure: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: 'ingest-projections-kafka', ...figure })}\n`);
-const ledger = await openTestLedger({ ...freshNames('kafka'), prefix: `ipb_${randomBytes(3).toString('hex')}` });
+// A session timeout that survives a loaded machine: an evicted member ends the live subscription.
+const ledger = await openTestLedger({ ...freshNames('kafka'), prefix: `ipb_${randomBytes(3).toString('hex')}` }, undefined, { kafkaSessionTimeoutMs: 30_000 });
 
 async function inBatches(records: readonly AppendRecord[], send: (batch: readonly AppendRecord[]) => Promise<void>): Promise<void> {
   let next = 0;
@@ -78,13 +79,18 @@ try {
 
   // Ours: the Kafka adapter's append, then every read model live.
   const live = await startProjections({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, group: `bench-${ledger.names.prefix}` });
+  let failure: unknown;
+  live.done.catch((error: unknown) => (failure = error));
   try {
     started = performance.now();
     await inBatches(records, async (batch) => {
       await ledger.log.append(batch);
     });
     const appendedMs = performance.now() - started;
-    while (!(await projectionsCaughtUp(ledger))) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(await projectionsCaughtUp(ledger))) {
+      if (failure) throw new Error('the live projections stopped before catching up', { cause: failure });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const oursMs = performance.now() - started;
     const eventsPerSecond = Math.round(events / (oursMs / 1000));
     print({ figure: 'ingest → projections (Kafka adapter append → every read model current)', ...common, topics, seconds: oursMs / 1000, appendedSeconds: appendedMs / 1000, eventsPerSecond, ratioToRaw: Math.round((oursMs / rawMs) * 100) / 100 });

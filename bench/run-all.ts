@@ -4,9 +4,10 @@
 // run as one JSON document, and rewrites the generated section of docs/BENCHMARKS.md (between its
 // markers; the hand-written analysis stays) and docs/benchmarks-latest.json.
 //   npm run bench                      # everything (Kafka at LEDGER_KAFKA_BROKERS, PostgreSQL at the test database)
-//   npm run bench -- codec log         # only these (by file name without .bench.ts); docs are left alone
+//   npm run bench -- codec log         # only these (by file name without .bench.ts): their sections replace
+//                                      # the same benches' in the docs, the others stay from their own runs
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { renderRun, withGeneratedSection, type BenchOutcome, type RunReport } from './runner/benchmarks-doc.ts';
@@ -48,6 +49,10 @@ const order = [...Object.keys(settings).filter((name) => available.includes(name
 const selected = only.length > 0 ? order.filter((name) => only.includes(name)) : order;
 const loadAverage = (): number[] => os.loadavg().map((x) => Number(x.toFixed(1)));
 
+function nameOf(outcome: BenchOutcome): string {
+  return outcome.command.match(/bench\/([\w-]+)\.bench\.ts/)?.[1] ?? '';
+}
+
 /** Runs one bench; every stdout line that is a JSON object is a figure, anything else is passed on to stderr. */
 function runBench(name: string): Promise<BenchOutcome> {
   const bench = settings[name] ?? {};
@@ -80,7 +85,7 @@ function runBench(name: string): Promise<BenchOutcome> {
     });
     child.once('close', (code) => {
       take(pending);
-      resolve({ name: bench.title ?? name, command, seconds: (performance.now() - started) / 1000, exitCode: code ?? 1, loadAverageBefore, figures });
+      resolve({ name: bench.title ?? name, command, date: new Date().toISOString(), seconds: (performance.now() - started) / 1000, exitCode: code ?? 1, loadAverageBefore, figures });
     });
   });
 }
@@ -88,7 +93,13 @@ function runBench(name: string): Promise<BenchOutcome> {
 const outcomes: BenchOutcome[] = [];
 for (const name of selected) outcomes.push(await runBench(name));
 
-const figures = outcomes.flatMap((o) => o.figures);
+// A partial run refreshes its benches' sections; the other benches keep theirs (each shows its own date).
+const latestFile = `${docsDir}benchmarks-latest.json`;
+const previousRun = only.length > 0 && existsSync(latestFile) ? (JSON.parse(readFileSync(latestFile, 'utf8')) as RunReport) : undefined;
+const previous: readonly BenchOutcome[] = (previousRun?.benches ?? []).map((bench) => ({ ...bench, date: bench.date ?? previousRun?.date }));
+const merged = [...previous.filter((p) => !outcomes.some((o) => o.name === p.name)), ...outcomes]
+  .sort((a, b) => order.indexOf(nameOf(a)) - order.indexOf(nameOf(b)));
+const figures = merged.flatMap((o) => o.figures);
 const cpus = os.cpus();
 const report: RunReport = {
   date: new Date().toISOString(),
@@ -96,15 +107,13 @@ const report: RunReport = {
   machine: `${cpus.length} vCPU (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}; `
     + `Kafka at ${process.env.LEDGER_KAFKA_BROKERS ?? '127.0.0.1:9092'}, PostgreSQL at ${(process.env.LEDGER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test').replace(/:[^:@/]+@/, ':***@')}; `
     + 'shared with other work (see the load average before each bench)',
-  benches: outcomes,
+  benches: merged,
   targets: checkTargets(figures),
 };
 process.stdout.write(`${JSON.stringify(report)}\n`);
 for (const t of report.targets) process.stderr.write(`${t.outcome.toUpperCase().padEnd(12)} ${t.target}: ${t.measured}${t.limit ? ` (${t.limit})` : ''}\n`);
-if (only.length === 0) {
-  const doc = `${docsDir}BENCHMARKS.md`;
-  writeFileSync(doc, withGeneratedSection(readFileSync(doc, 'utf8'), renderRun(report)));
-  writeFileSync(`${docsDir}benchmarks-latest.json`, `${JSON.stringify(report, null, 2)}\n`);
-  process.stderr.write('docs/BENCHMARKS.md and docs/benchmarks-latest.json updated\n');
-}
+const doc = `${docsDir}BENCHMARKS.md`;
+writeFileSync(doc, withGeneratedSection(readFileSync(doc, 'utf8'), renderRun(report)));
+writeFileSync(latestFile, `${JSON.stringify(report, null, 2)}\n`);
+process.stderr.write('docs/BENCHMARKS.md and docs/benchmarks-latest.json updated\n');
 process.exitCode = outcomes.some((o) => o.exitCode !== 0) ? 1 : 0;

@@ -8,6 +8,8 @@ export const endMarker = '<!-- bench:end -->';
 export interface BenchOutcome {
   readonly name: string;
   readonly command: string;
+  /** When it ended: a partial run refreshes some benches, the others keep the date of theirs. */
+  readonly date: string;
   readonly seconds: number;
   readonly exitCode: number;
   readonly loadAverageBefore: readonly number[];
@@ -42,7 +44,7 @@ export function renderRun(report: RunReport): string {
   const lines = [
     '## Latest full run (`npm run bench`)',
     '',
-    `Command: \`${report.command}\` — every benchmark in bench/, one after the other, each in its own process, at the sizes in bench/run-all.ts. Date: ${report.date}. Machine: ${report.machine}.`,
+    `Command: \`${report.command}\` — every benchmark in bench/, one after the other, each in its own process, at the sizes in bench/run-all.ts (a bench rerun alone with \`npm run bench -- <name>\` replaces its own section). Updated: ${report.date}. Machine: ${report.machine}.`,
     'Each throughput stands beside the raw limit measured in the same run: raw kafkajs produce/consume on the same broker, PostgreSQL COPY of the same rows, raw reads of the same log.',
     '',
     '### Targets (DESIGN.md)',
@@ -53,7 +55,7 @@ export function renderRun(report: RunReport): string {
     '',
   ];
   for (const bench of report.benches) {
-    lines.push(`### ${bench.name}`, '', `\`${bench.command}\` — ${bench.seconds.toFixed(0)} s, exit code ${bench.exitCode}, load average before: ${bench.loadAverageBefore.join(' / ')}`, '');
+    lines.push(`### ${bench.name}`, '', `\`${bench.command}\` — ${bench.date}, ${bench.seconds.toFixed(0)} s, exit code ${bench.exitCode}, load average before: ${bench.loadAverageBefore.join(' / ')}`, '');
     if (bench.figures.length === 0) {
       lines.push('No figures (the bench failed before printing any; its stderr is in the run log).', '');
       continue;

@@ -21,8 +21,8 @@ describe('docs/BENCHMARKS.md generated section', () => {
       date: '2026-11-26', command: 'npm run bench', machine: '2 vCPU',
       targets: [{ target: 'ingest ≥ 20,000 events/s', measured: '2,221 events/s', limit: 'raw kafkajs: 7,785 events/s', outcome: 'fail' }],
       benches: [
-        { name: 'log', command: 'node bench/log.bench.ts', seconds: 12, exitCode: 0, loadAverageBefore: [1, 2, 3], figures: [{ bench: 'log', adapter: 'raw-kafkajs', figure: 'append', eventsPerSecond: 50_000, events: 1000 }] },
-        { name: 'broken', command: 'node bench/broken.bench.ts', seconds: 1, exitCode: 1, loadAverageBefore: [1, 1, 1], figures: [] },
+        { name: 'log', command: 'node bench/log.bench.ts', date: '2026-11-26T14:00:00Z', seconds: 12, exitCode: 0, loadAverageBefore: [1, 2, 3], figures: [{ bench: 'log', adapter: 'raw-kafkajs', figure: 'append', eventsPerSecond: 50_000, events: 1000 }] },
+        { name: 'broken', command: 'node bench/broken.bench.ts', date: '2026-11-26T14:01:00Z', seconds: 1, exitCode: 1, loadAverageBefore: [1, 1, 1], figures: [] },
       ],
     });
     expect(text).to.include('| ingest ≥ 20,000 events/s | 2,221 events/s | raw kafkajs: 7,785 events/s | **FAIL** |');

@@ -57,7 +57,12 @@ export interface TestLedger {
 
 const quietSink = { debug() {}, info() {}, warn() {}, error() {} };
 
-export async function openTestLog(names: TestNames): Promise<{ log: LedgerLog; registry: SchemaRegistry; pool: pg.Pool }> {
+export interface TestLogOptions {
+  /** Group session timeout on Kafka (default 6 s, quick rebalances in specs; benchmarks on a loaded machine need longer). */
+  readonly kafkaSessionTimeoutMs?: number;
+}
+
+export async function openTestLog(names: TestNames, options: TestLogOptions = {}): Promise<{ log: LedgerLog; registry: SchemaRegistry; pool: pg.Pool }> {
   const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
   pool.on('error', () => undefined);
   if (names.kind === 'embedded') {
@@ -67,7 +72,7 @@ export async function openTestLog(names: TestNames): Promise<{ log: LedgerLog; r
   }
   let log: LedgerLog;
   try {
-    log = await KafkaLog.open({ brokers: KAFKA_BROKERS, clientId: `projections-test-${names.topicSuffix}`, defaultPartitions: 3, replicationFactor: 1, logger: quietSink, connectDeadlineMs: 15_000, sessionTimeoutMs: 6000 });
+    log = await KafkaLog.open({ brokers: KAFKA_BROKERS, clientId: `projections-test-${names.topicSuffix}`, defaultPartitions: 3, replicationFactor: 1, logger: quietSink, connectDeadlineMs: 15_000, sessionTimeoutMs: options.kafkaSessionTimeoutMs ?? 6000 });
   } catch (error) {
     await pool.end();
     throw new Error(`Kafka is not reachable at ${KAFKA_BROKERS.join(',')} (${(error as Error).message}); start it with infra/kafka (CI does)`, { cause: error });
@@ -79,8 +84,8 @@ export function remapTopics(models: readonly ReadModel[], topic: (name: string) 
   return models.map((m) => ({ ...m, topics: m.topics.map(topic) }));
 }
 
-export async function openTestLedger(names: TestNames, models: readonly ReadModel[] = readModels(defaultProjectionSettings)): Promise<TestLedger> {
-  const { log, registry, pool } = await openTestLog(names);
+export async function openTestLedger(names: TestNames, models: readonly ReadModel[] = readModels(defaultProjectionSettings), options: TestLogOptions = {}): Promise<TestLedger> {
+  const { log, registry, pool } = await openTestLog(names, options);
   const codec = new EventCodec({ catalogue: catalogue(), registry });
   const knex = openKnex(testDatabaseUrl());
   const store = new ProjectionStore(knex, names.prefix);
