@@ -12,6 +12,7 @@ import { customerHistory } from '../customer-history/customer-history.queries.ts
 import { liveQueues } from '../live-queues/live-queues.queries.ts';
 import { rollingWallboard, wallboard } from '../wallboard/wallboard.queries.ts';
 import { generateDay } from '../wallboard/fixture-day/generate-day.ts';
+import { expectFunnelAndIntentsOf } from './funnel-and-intents-check.ts';
 import { AgentScript, CallScript } from './builders.ts';
 import { dumpCurrent, freshNames, openTestLedger, projectionsCaughtUp, type LogKind, type TestLedger } from './int-support.ts';
 
@@ -127,6 +128,7 @@ export function defineProjectionFeatures(kind: LogKind): void {
         expect(poison).to.have.length(1);
         expect(poison[0]).to.match(/WireFormatError/);
         expect(versionsOf(first)).to.deep.equal(everyModelAt(1));
+        await expectFunnelAndIntentsOf(ledger, day.events);
         const built = await dumpCurrent(ledger);
         const progress: RebuildProgress[] = [];
         const second = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, batchSize: 500, progressEveryMs: 0, onProgress: (p) => progress.push(p) });
