@@ -158,7 +158,6 @@ export function simulateCampaign(options: SimulationOptions): SimulationResult {
       if (index < 0) return;
       waiting.splice(index, 1);
       stats.drops++;
-      if (process.env.SIM_DEBUG) { const c = state.campaigns.get(config.campaignId)!; process.stderr.write(`drop ${new Date(giveUp + 8 * hourMs).toISOString()} a=${c.aggressiveness} inflight=${c.inFlight.size} free=${agents.filter((x) => x.free).length} atCap=${c.atCap} judged=${c.judged.length} results=${c.results.length}\n`); }
       judged.push({ at: giveUp, dropped: true });
       feed(event('InteractionAbandoned', giveUp, { stage: 'QUEUE', waitedMs: giveUp - at, visitId: null, queueId: config.queueId, position: null, ivrNodeId: null }, interactionId));
       feed(event('InteractionEnded', giveUp, { endedBy: 'SYSTEM', durationMs: giveUp - at, agentId: null, releaseCause: 'safe-harbour message played' }, interactionId));
