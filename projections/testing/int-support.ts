@@ -91,7 +91,9 @@ export async function openTestLedger(names: TestNames, models: readonly ReadMode
   const store = new ProjectionStore(knex, names.prefix);
   const topic = (name: string) => `${name}.${names.topicSuffix}`;
   const remapped = remapTopics(models, topic);
-  await log.createTopics(['ledger.interactions', 'ledger.agents', 'ledger.audit'].map((t) => ({ topic: topic(t), partitions: 3 })));
+  // Every topic a read model reads must exist: a Kafka subscription to a missing topic fails.
+  const read = new Set(['ledger.interactions', 'ledger.agents', 'ledger.audit', ...models.flatMap((m) => m.topics)]);
+  await log.createTopics([...read].map((t) => ({ topic: topic(t), partitions: 3 })));
   const encode = async (events: readonly AnyLedgerEvent[]): Promise<AppendRecord[]> => {
     const records: AppendRecord[] = [];
     for (const event of events) {
