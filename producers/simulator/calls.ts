@@ -2,7 +2,6 @@
 // voiceprint, self-service containment, hang-ups), waiting in queue (patience, the position
 // announcement and its spike of hang-ups), and the agent leg (answer, transcript, conference,
 // transfer, end, wrap-up).
-import type { CustomerTier } from '../../schemas/generated/events.ts';
 import { arrivalCurve, nextArrival } from './arrivals.ts';
 import { becomeReady } from './agents.ts';
 import type { IvrNode, ServiceType } from './scenario.ts';
@@ -178,10 +177,6 @@ function verifyVoice(state: TrafficState, call: SimCall, emit: Emit): void {
   }, call);
 }
 
-function queueTier(call: SimCall): CustomerTier {
-  return call.tier.tier;
-}
-
 export function enterQueue(state: TrafficState, call: SimCall, service: ServiceType, emit: Emit): void {
   const { patience } = state.scenario;
   call.phase = 'QUEUED';
@@ -191,7 +186,7 @@ export function enterQueue(state: TrafficState, call: SimCall, service: ServiceT
   const position = (state.waiting.get(service.queueId) ?? 0) + 1;
   state.waiting.set(service.queueId, position);
   emit('QueueEntered', {
-    visitId, queueId: service.queueId, tier: queueTier(call), priority: call.tier.priority,
+    visitId, queueId: service.queueId, tier: call.tier.tier, priority: call.tier.priority,
     requiredSkills: [{ skill: service.skill, minProficiency: service.minProficiency }], position, expectedWaitMs: null, intent: service.intent,
   }, call);
   const patienceMs = seconds(state.random.exponential(call.tier.patienceSeconds));
