@@ -1,0 +1,99 @@
+// The outbound pipeline on a real log (the embedded log on PostgreSQL, or the Kafka broker and
+// registry): campaign, contact and agent events go through the real sequencer onto
+// ledger.outbound.inputs, the dialer dials at a tick, the dial's answer makes it write the call
+// into ledger.interactions, and the agent's answer of that call comes back through the
+// sequencer: the whole loop, with snapshots in PostgreSQL. Run by outbound-service.int.spec.ts
+// (embedded) and outbound-service-kafka.int.spec.ts.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import pg from 'pg';
+import { freshNames, openTestLedger, type LogKind, type TestLedger } from '../../projections/testing/int-support.ts';
+import type { AnyLedgerEvent, LedgerEventMap, LedgerEventType } from '../../schemas/generated/events.ts';
+import { testDatabaseUrl } from '../../test/support/test-database.ts';
+import { PostgresSnapshotStore } from '../runtime/snapshot-store.ts';
+import type { CampaignRun, DialerState } from './dialer.decider.ts';
+import { outboundInputsTopic } from './outbound.processor.ts';
+import { outboundTopics, startOutboundService, type OutboundService } from './outbound-service.ts';
+
+const t0 = Date.UTC(2026, 0, 5, 2, 0, 0); // Monday 10:00 in Shanghai
+const campaignId = `it-${randomBytes(3).toString('hex')}`;
+
+function event<T extends LedgerEventType>(type: T, seconds: number, data: LedgerEventMap[T], interactionId: string | null = null, dataSubject: string | null = null): AnyLedgerEvent {
+  const at = t0 + seconds * 1000;
+  return {
+    type, data,
+    metadata: { eventId: randomUUID(), eventType: type, occurredAt: at, recordedAt: at, sourceSystem: 'new', interactionId, correlationId: null, causationId: null, producer: { component: 'test', version: '1' }, dataSubject },
+  } as AnyLedgerEvent;
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function defineOutboundPipelineSpecs(kind: LogKind): void {
+  describe(`outbound pipeline (${kind} log, real PostgreSQL)`, function () {
+    this.timeout(120_000);
+    let ledger: TestLedger;
+    let pool: pg.Pool;
+    let service: OutboundService;
+
+    const append = (...events: AnyLedgerEvent[]): Promise<void> => ledger.append(events);
+    const campaign = (): CampaignRun | undefined => {
+      for (let partition = 0; partition < 3; partition++) {
+        const run = (service.dialer.state(ledger.topic(outboundInputsTopic), partition) as Map<string, DialerState> | undefined)?.get('sh')?.campaigns.get(campaignId);
+        if (run) return run;
+      }
+      return undefined;
+    };
+
+    before(async () => {
+      ledger = await openTestLedger(freshNames(kind), []);
+      pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
+      await ledger.log.createTopics(outboundTopics(ledger.topic, 3));
+      service = await startOutboundService({
+        log: ledger.log, codec: ledger.codec, snapshots: new PostgresSnapshotStore(pool, ledger.names.logSchema), sites: ['sh'], snapshotEvery: 3, topicName: ledger.topic,
+      });
+    });
+
+    after(async () => {
+      await service?.stop();
+      await pool?.end();
+      await ledger?.close();
+      await ledger?.drop();
+    });
+
+    it('dials at a tick, puts the answered call into routing and hears the agent answer it', async () => {
+      const config = {
+        campaignId, version: 1, name: 'it', purpose: 'PAYMENT_REMINDER', script: 's', dialMode: 'PROGRESSIVE', site: 'sh', queueId: 'outbound', agentGroup: 'collections',
+        abandonCap: { rate: 0.03 }, callingWindows: { defaultUtcOffsetMinutes: 480, weekly: [{ days: [1, 2, 3, 4, 5], open: '09:00', close: '20:00' }] },
+        maxAttempts: 3, retryAfterMinutes: { NO_ANSWER: 60, BUSY: 15, VOICEMAIL: 120 },
+      };
+      await append(
+        event('CampaignStarted', 0, { campaignId, campaignVersion: 1, name: 'it', purpose: 'PAYMENT_REMINDER', dialMode: 'PROGRESSIVE', config: JSON.stringify(config), maxDropRate: 0.03, startedBy: 'test' }),
+        event('ContactScheduled', 0, { campaignId, contactId: 'K1', customerId: 'C-1', phoneNumber: '+8613900000001', dueAt: t0, expiresAt: null, priority: 5, maxAttempts: 3, amountDue: null, utcOffsetMinutes: null }, null, 'customer:C-1'),
+        event('AgentLoggedIn', 0, { agentId: 'ag-1', skills: [], teams: ['collections'], site: 'sh', cohort: null, station: null, supervisorId: null }),
+        event('AgentStateChanged', 1, { agentId: 'ag-1', state: 'AVAILABLE', previousState: 'UNKNOWN', reasonCode: null, interactionId: null }),
+      );
+      await until('the sequenced inputs', () => (service.dialer.stats.processed >= 4 ? true : undefined));
+      await ledger.log.append([{ topic: ledger.topic(outboundInputsTopic), key: 'sh', value: await ledger.codec.encode(event('RoutingClockTicked', 2, { site: 'sh', now: t0 + 2000, sequence: 1 })) }]);
+      const attempt = await until('a dial', () => [...(campaign()?.inFlight.values() ?? [])][0]);
+      expect(attempt).to.include({ attemptId: 'K1#1', contactId: 'K1' });
+
+      await append(event('DialResult', 9, { campaignId, contactId: 'K1', attemptId: 'K1#1', result: 'ANSWERED', ringMs: 7000, agentId: null, interactionId: attempt.interactionId, sipCause: null }));
+      await until('the call waiting for an agent', () => (campaign()?.connected.has(attempt.interactionId) ? true : undefined));
+      // The answer reaches the dialer only through the sequencer, which learnt the call from the dialer's own InteractionStarted.
+      await until('the sequencer to know the call', () => (service.sequencer.stats.processed >= 6 ? true : undefined));
+      await append(event('InteractionAnswered', 10, { agentId: 'ag-1', offerId: null, queueId: 'outbound', queueWaitMs: 1000, ringMs: null }, attempt.interactionId));
+      const reached = await until('the contact reached', () => (campaign()?.totals.reached === 1 ? campaign() : undefined));
+      expect(reached.totals).to.deep.equal({ attempts: 1, connects: 1, drops: 0, reached: 1 });
+      expect(reached.contacts.get('K1')).to.include({ status: 'DONE', outcome: 'REACHED' });
+      expect(service.dialer.stats.deadLettered + service.sequencer.stats.deadLettered).to.equal(0);
+    });
+  });
+}
