@@ -7,7 +7,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import pg from 'pg';
-import { freshNames, openTestLedger, type LogKind, type TestLedger } from '../../projections/testing/int-support.ts';
+import { EmbeddedLog } from '../../log/embedded/embedded-log.ts';
+import { EmbeddedSchemaRegistry } from '../../log/embedded/embedded-schema-registry.ts';
+import { KafkaLog } from '../../log/kafka/kafka-log.ts';
+import { kafkaTestBrokers } from '../../log/kafka/kafka-test-env.ts';
+import type { LedgerLog } from '../../log/port.ts';
+import { catalogue } from '../../schemas/catalogue.ts';
+import { EventCodec } from '../../schemas/codec/event-codec.ts';
+import { ConfluentSchemaRegistry } from '../../schemas/registry/confluent-registry.ts';
 import type { AnyLedgerEvent, LedgerEventMap, LedgerEventType } from '../../schemas/generated/events.ts';
 import { testDatabaseUrl } from '../../test/support/test-database.ts';
 import { PostgresSnapshotStore } from '../runtime/snapshot-store.ts';
@@ -36,36 +43,51 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60
   }
 }
 
+export type LogKind = 'embedded' | 'kafka';
+
+const registryUrl = process.env.LEDGER_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
 export function defineOutboundPipelineSpecs(kind: LogKind): void {
   describe(`outbound pipeline (${kind} log, real PostgreSQL)`, function () {
     this.timeout(120_000);
-    let ledger: TestLedger;
+    const suffix = randomBytes(4).toString('hex');
+    const schema = `outbound_it_${suffix}`;
+    const topic = (name: string): string => `${name}.${suffix}`;
     let pool: pg.Pool;
+    let log: LedgerLog;
+    let codec: EventCodec;
     let service: OutboundService;
 
-    const append = (...events: AnyLedgerEvent[]): Promise<void> => ledger.append(events);
+    const append = async (...events: AnyLedgerEvent[]): Promise<void> => {
+      await log.append(await Promise.all(events.map(async (e) => ({ topic: topic(codec.catalogue.get(e.type).topic), key: codec.keyOf(e), value: await codec.encode(e) }))));
+    };
     const campaign = (): CampaignRun | undefined => {
       for (let partition = 0; partition < 3; partition++) {
-        const run = (service.dialer.state(ledger.topic(outboundInputsTopic), partition) as Map<string, DialerState> | undefined)?.get('sh')?.campaigns.get(campaignId);
+        const run = (service.dialer.state(topic(outboundInputsTopic), partition) as Map<string, DialerState> | undefined)?.get('sh')?.campaigns.get(campaignId);
         if (run) return run;
       }
       return undefined;
     };
 
     before(async () => {
-      ledger = await openTestLedger(freshNames(kind), []);
       pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
-      await ledger.log.createTopics(outboundTopics(ledger.topic, 3));
-      service = await startOutboundService({
-        log: ledger.log, codec: ledger.codec, snapshots: new PostgresSnapshotStore(pool, ledger.names.logSchema), sites: ['sh'], snapshotEvery: 3, topicName: ledger.topic,
-      });
+      if (kind === 'embedded') {
+        log = await EmbeddedLog.open({ connectionString: testDatabaseUrl(), schema, sessionTimeoutMs: 3000, heartbeatMs: 300, pollMs: 100, defaultPartitions: 3 });
+        codec = new EventCodec({ catalogue: catalogue(), registry: new EmbeddedSchemaRegistry(pool, schema) });
+      } else {
+        log = await KafkaLog.open({ brokers: kafkaTestBrokers(), clientId: `outbound-it-${suffix}`, defaultPartitions: 3, replicationFactor: 1, logger: quiet, connectDeadlineMs: 15_000, sessionTimeoutMs: 6000 });
+        codec = new EventCodec({ catalogue: catalogue(), registry: new ConfluentSchemaRegistry(registryUrl) });
+      }
+      await log.createTopics(outboundTopics(topic, 3));
+      service = await startOutboundService({ log, codec, snapshots: new PostgresSnapshotStore(pool, schema), sites: ['sh'], snapshotEvery: 3, topicName: topic });
     });
 
     after(async () => {
       await service?.stop();
+      await log?.close();
+      await pool?.query(`drop schema if exists "${schema}" cascade`);
       await pool?.end();
-      await ledger?.close();
-      await ledger?.drop();
     });
 
     it('dials at a tick, puts the answered call into routing and hears the agent answer it', async () => {
@@ -81,7 +103,7 @@ export function defineOutboundPipelineSpecs(kind: LogKind): void {
         event('AgentStateChanged', 1, { agentId: 'ag-1', state: 'AVAILABLE', previousState: 'UNKNOWN', reasonCode: null, interactionId: null }),
       );
       await until('the sequenced inputs', () => (service.dialer.stats.processed >= 4 ? true : undefined));
-      await ledger.log.append([{ topic: ledger.topic(outboundInputsTopic), key: 'sh', value: await ledger.codec.encode(event('RoutingClockTicked', 2, { site: 'sh', now: t0 + 2000, sequence: 1 })) }]);
+      await log.append([{ topic: topic(outboundInputsTopic), key: 'sh', value: await codec.encode(event('RoutingClockTicked', 2, { site: 'sh', now: t0 + 2000, sequence: 1 })) }]);
       const attempt = await until('a dial', () => [...(campaign()?.inFlight.values() ?? [])][0]);
       expect(attempt).to.include({ attemptId: 'K1#1', contactId: 'K1' });
 
