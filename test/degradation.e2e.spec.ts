@@ -1,6 +1,6 @@
 // The ops switch through the whole product (projections, routing, risk/QA as `call-ledger run`
 // starts them, and the API): POST DEGRADED pauses the analytics read models' group while the core
-// group keeps up with new events; POST NORMAL lets the analytics group catch up, and every queue
+// group and routing keep up with new events; POST NORMAL lets the analytics group catch up, and every queue
 // visit is on the wallboard exactly once.
 import { expect } from 'chai';
 import pg from 'pg';
@@ -73,6 +73,7 @@ describe('degrade through the ops switch (whole product, embedded log)', functio
     expect(paused, 'analytics paused').to.not.equal(undefined);
     await append(day.events.slice(from));
     await waitFor('the core group to consume the rest while degraded', () => atEnd('projections'), 120_000);
+    await waitFor('routing to sequence every call and agent event while degraded', () => atEnd('streams.routing-sequencer'), 120_000);
     expect(await checkpoints('projections.analytics')).to.deep.equal(paused);
     expect(await atEnd('projections.analytics')).to.equal(false);
 
