@@ -23,6 +23,7 @@ import { openApiDocument } from './openapi/openapi.ts';
 import { opsRoutes, type Check } from './ops/ops.routes.ts';
 import { JobRegistry } from './ops/replay-jobs.ts';
 import { replayRoutes, type ReplayOperations } from './ops/replay.routes.ts';
+import { campaignRoutes } from './ops/campaign.routes.ts';
 import type { PushHub } from './push/push-hub.ts';
 import { supervisorRoutes } from './push/supervisor.routes.ts';
 import { analystRoutes } from './queries/analyst.routes.ts';
@@ -128,6 +129,7 @@ export function createApp(parts: ApiParts): Api {
   app.use(authenticate(parts.tokenKeys, parts.now));
   app.use(opsRoutes({ now: parts.now, io, metrics, checks: parts.checks ?? {}, lag: parts.lag ?? (async () => []), maxLag: limits.maxLag, shedFeatures: parts.shedFeatures }));
   app.use(replayRoutes({ jobs: new JobRegistry({ now: parts.now, onError }), operations: parts.replay }));
+  app.use(campaignRoutes({ io }));
   app.use(ingestRoutes({
     now: parts.now, codec: parts.codec, validator: new JsonEventValidator(parts.codec.catalogue), ingest, producer, maxBatchEvents: limits.maxBatchEvents,
     buckets: new TokenBuckets({ capacity: limits.burstPerSource, ratePerSecond: limits.ratePerSource, now: parts.now }),

@@ -7,6 +7,8 @@ import { commandSchemas, type JsonSchema } from '../http/body-schema.ts';
 import type { Role } from '../http/auth.ts';
 import { demoTokenSchema } from '../web/web.routes.ts';
 import { replaySchemas } from '../ops/replay.routes.ts';
+import { campaignCommandSchemas } from '../ops/campaign.routes.ts';
+import { campaignConfigSchema } from '../../streams/outbound/campaign-config.ts';
 
 interface Operation {
   readonly method: 'get' | 'post';
@@ -92,6 +94,9 @@ export const operations: readonly Operation[] = [
   { method: 'get', path: '/v1/ops/lag', summary: 'Consumer lag per group and topic', tag: 'ops', roles: ['ops', 'supervisor'], responses: { 200: 'Readings', ...problems } },
   { method: 'get', path: '/v1/ops/system-mode', summary: 'Current system mode of a scope', tag: 'ops', roles: ['ops', 'supervisor'], query: [{ name: 'scope', description: 'GLOBAL (default) or a site' }], responses: { 200: 'Mode', ...problems } },
   { method: 'post', path: '/v1/ops/system-mode', summary: 'Switch system mode (NORMAL, DEGRADED, EMERGENCY): appends SystemModeChanged', tag: 'ops', roles: ['ops'], body: commandSchemas.systemMode, responses: { 201: 'Mode changed', 409: 'Already in that mode', 422: 'Invalid', ...problems } },
+  { method: 'post', path: '/v1/ops/campaigns', summary: 'Start an outbound campaign (or a new version of it) from its configuration document (docs/outbound.md): appends CampaignStarted', tag: 'ops', roles: ['ops', 'supervisor'], body: campaignConfigSchema, responses: { 201: 'Campaign started', 422: 'Invalid configuration (each field and rule)', ...problems } },
+  { method: 'post', path: '/v1/ops/campaigns/{campaignId}/pause', summary: 'Pause an outbound campaign (no new dials; calls in progress finish): appends CampaignPaused', tag: 'ops', roles: ['ops', 'supervisor'], body: campaignCommandSchemas.pause, responses: { 201: 'Paused', 422: 'Invalid', ...problems } },
+  { method: 'post', path: '/v1/ops/campaigns/{campaignId}/resume', summary: 'Resume a paused outbound campaign: appends CampaignResumed', tag: 'ops', roles: ['ops', 'supervisor'], body: campaignCommandSchemas.resume, responses: { 201: 'Resumed', 422: 'Invalid', ...problems } },
   { method: 'post', path: '/v1/ops/projections/{projection}/rebuild', summary: 'Rebuild a read model (or all) from the log into a fresh version and swap it in, as a background job', tag: 'ops', roles: ['ops'], responses: { 202: 'Job started (Location: the job)', 404: 'Unknown read model', 409: 'A rebuild of it is already running', 501: 'No replay runtime in this process', ...problems } },
   { method: 'post', path: '/v1/ops/redrive', summary: 'Re-drive an offset or time range of a topic into a target topic, counted first; dryRun only counts (background job)', tag: 'ops', roles: ['ops'], body: replaySchemas.redrive, responses: { 202: 'Job started (Location: the job)', 422: 'Invalid range or target', 501: 'No replay runtime in this process', ...problems } },
   { method: 'post', path: '/v1/ops/what-if', summary: 'Replay a period through a candidate routing policy or risk/QA rule set in memory; KPI or alert/finding differences (background job)', tag: 'ops', roles: ['ops'], body: replaySchemas.whatIf, responses: { 202: 'Job started (Location: the job)', 422: 'Invalid candidate or period', 501: 'No replay runtime in this process', ...problems } },
