@@ -22,6 +22,17 @@ export interface KafkaSubscriptionDeps {
 
 const defaultMaxBatchSize = 1000;
 
+/**
+ * The broker no longer counts this consumer as a member of the generation (evicted after a batch
+ * outlived the session timeout, or a rebalance started). kafkajs rejoins the group when such an
+ * error reaches it from eachBatch, and the uncommitted records are delivered again to whoever
+ * owns the partition then; ending the subscription instead would stop a projection for good.
+ */
+function lostGroupMembership(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'UNKNOWN_MEMBER_ID' || type === 'REBALANCE_IN_PROGRESS' || type === 'ILLEGAL_GENERATION' || type === 'NOT_COORDINATOR_FOR_GROUP';
+}
+
 export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, options: SubscribeOptions): Promise<Subscription> {
   const { group } = options;
   const maxBatchSize = options.maxBatchSize ?? defaultMaxBatchSize;
@@ -112,6 +123,7 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
         try {
           outcome = await handleChunk(payload, chunk);
         } catch (error) {
+          if (lostGroupMembership(error)) throw error;
           fail(error);
           break;
         }
@@ -125,6 +137,10 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
       }
       await commitProgress();
     } catch (error) {
+      if (lostGroupMembership(error)) {
+        deps.logger.warn({ group, topic, partition, err: (error as Error).message }, 'lost group membership; rejoining (uncommitted records are delivered again)');
+        throw error;
+      }
       fail(error);
     }
   }
