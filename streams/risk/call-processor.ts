@@ -126,7 +126,7 @@ export function decideCall(
       }
     }
     for (const d of decisions) {
-      out.push({ type: d.type, occurredAt: event.metadata.occurredAt, interactionId: event.metadata.interactionId, data: d.data, dataSubject: event.metadata.dataSubject, component } as RuntimeDecision);
+      out.push({ type: d.type, occurredAt: event.metadata.occurredAt, interactionId: event.metadata.interactionId, data: d.data, dataSubject: d.dataSubject ?? event.metadata.dataSubject, component } as RuntimeDecision);
     }
   });
   if (published) index(shared);

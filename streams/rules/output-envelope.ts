@@ -17,7 +17,7 @@ export function envelopeFor(input: AnyLedgerEvent, output: Decision, name: strin
     type: output.type,
     metadata: {
       eventId: derivedEventId(m.eventId, name), eventType: output.type, occurredAt: m.occurredAt, recordedAt: m.recordedAt, sourceSystem: 'new',
-      interactionId: m.interactionId, correlationId: m.correlationId, causationId: m.eventId, producer: { component, version: '1' }, dataSubject: m.dataSubject,
+      interactionId: m.interactionId, correlationId: m.correlationId, causationId: m.eventId, producer: { component, version: '1' }, dataSubject: output.dataSubject ?? m.dataSubject,
     },
     data: output.data,
   } as AnyLedgerEvent;

@@ -6,7 +6,11 @@
 // in envelopes with ids derived from the input event.
 import type { AnyLedgerEvent, LedgerEventMap, LedgerEventType } from '../../schemas/generated/events.ts';
 
-export type Decision = { [T in LedgerEventType]: { readonly type: T; readonly data: LedgerEventMap[T] } }[LedgerEventType];
+/**
+ * `dataSubject`: whose personal data the decision holds, when that is not the input's (a summary
+ * written on a call-ended event that names no customer holds what the customer said earlier).
+ */
+export type Decision = { [T in LedgerEventType]: { readonly type: T; readonly data: LedgerEventMap[T]; readonly dataSubject?: string } }[LedgerEventType];
 
 export interface Reactor<S> {
   initialState(): S;

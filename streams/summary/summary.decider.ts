@@ -17,6 +17,8 @@ export interface SummaryCall {
   pending: string[];
   customerSegments: number;
   agentSegments: number;
+  /** The data subject of the call's events (the customer whose words the summary holds), once one names it. */
+  dataSubject?: string;
   operations: string[];
   alerts: string[];
 }
@@ -35,6 +37,10 @@ const fieldLabels: Record<string, { zh: string; en: string }> = {
   transactionDate: { zh: '交易时间', en: 'transaction date' },
 };
 
+function withSubject(d: Decision, dataSubject: string | undefined): Decision {
+  return dataSubject ? { ...d, dataSubject } : d;
+}
+
 export function createSummaryDecider(): Reactor<SummaryState> {
   const intentOf = (call: SummaryCall): Intent | null => call.ivrIntent ?? call.textIntent;
 
@@ -44,6 +50,11 @@ export function createSummaryDecider(): Reactor<SummaryState> {
       call = { ivrIntent: null, textIntent: null, language: 'zh-CN', fields: {}, pending: [], customerSegments: 0, agentSegments: 0, operations: [], alerts: [] };
       state.calls.set(interactionId, call);
     }
+    return call;
+  }
+
+  function remember(call: SummaryCall, event: AnyLedgerEvent): SummaryCall {
+    call.dataSubject ??= event.metadata.dataSubject ?? undefined;
     return call;
   }
 
@@ -62,15 +73,15 @@ export function createSummaryDecider(): Reactor<SummaryState> {
     return grew;
   }
 
-  function ticket(call: SummaryCall): Decision {
+  function ticket(call: SummaryCall, subject: string | undefined): Decision {
     const intent = intentOf(call) ?? 'other';
-    return decision('TicketFieldsExtracted', {
+    return withSubject(decision('TicketFieldsExtracted', {
       intent, templateId: intentLabels[intent].template, fields: Object.entries(call.fields).map(([name, value]) => ({ name, value })), modelVersion: extractorVersion,
-    });
+    }), subject);
   }
 
   function onSegment(state: SummaryState, event: LedgerEvent<'TranscriptSegmentRecognized'>, interactionId: string): Decision[] {
-    const call = callOf(state, interactionId);
+    const call = remember(callOf(state, interactionId), event);
     const { speaker, text, language } = event.data;
     call.language = language || call.language;
     if (speaker === 'AGENT') call.agentSegments += 1;
@@ -84,7 +95,7 @@ export function createSummaryDecider(): Reactor<SummaryState> {
     }
     const texts = hadIntent ? [text] : [...call.pending, text];
     call.pending = [];
-    return absorb(call, texts) ? [ticket(call)] : [];
+    return absorb(call, texts) ? [ticket(call, call.dataSubject)] : [];
   }
 
   function summaryText(call: SummaryCall): string {
@@ -107,16 +118,16 @@ export function createSummaryDecider(): Reactor<SummaryState> {
       switch (event.type) {
         case 'IvrInputReceived': {
           const intent = normaliseIntent(event.data.intent);
-          const call = callOf(state, interactionId);
+          const call = remember(callOf(state, interactionId), event);
           if (intent && !call.ivrIntent) call.ivrIntent = intent;
           return [];
         }
         case 'TranscriptSegmentRecognized': return onSegment(state, event, interactionId);
         case 'SensitiveOperationRequested':
-          callOf(state, interactionId).operations.push(event.data.kind);
+          remember(callOf(state, interactionId), event).operations.push(event.data.kind);
           return [];
         case 'RiskAlertRaised': {
-          const call = callOf(state, interactionId);
+          const call = remember(callOf(state, interactionId), event);
           if (!call.alerts.includes(event.data.ruleId)) call.alerts.push(event.data.ruleId);
           return [];
         }
@@ -124,12 +135,15 @@ export function createSummaryDecider(): Reactor<SummaryState> {
           const call = state.calls.get(interactionId);
           state.calls.delete(interactionId);
           if (!call) return [];
+          // The summary is personal data: it belongs to whoever the call's events named, else (a
+          // caller never identified, whose events name no one) to the interaction itself.
+          const subject = call.dataSubject ?? event.metadata.dataSubject ?? `interaction:${interactionId}`;
           const outputs: Decision[] = [];
-          if (call.pending.length > 0 && absorb(call, call.pending)) outputs.push(ticket(call));
+          if (call.pending.length > 0 && absorb(call, call.pending)) outputs.push(ticket(call, subject));
           const intent = intentOf(call);
-          outputs.push(decision('SummaryGenerated', {
+          outputs.push(withSubject(decision('SummaryGenerated', {
             summary: summaryText(call), intent, language: call.language, modelVersion: extractorVersion, segmentsUsed: call.customerSegments + call.agentSegments,
-          }));
+          }), subject));
           return outputs;
         }
         default:

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import { deciderSpec } from '../../test/support/decider-spec.ts';
 import { CallBuilder } from '../../test/support/call-builder.ts';
 import { createSummaryDecider } from './summary.decider.ts';
@@ -20,6 +21,24 @@ describe('summary decider', () => {
       const given = [c.agent('Good morning, how can I help?'), c.customer('I think my debit card was stolen, the last four digits are 4 4 1 9'), c.customer('I left it on the bus this morning')];
       spec.given(given).when(c.end()).then([
         { type: 'SummaryGenerated', data: { intent: 'card_loss', language: 'en-US', summary: 'Intent: Card loss report. card ending: 4419; lost: this morning; where: the bus. 2 customer and 1 agent segments.' } },
+      ]);
+    });
+  });
+
+  describe('whose personal data the output is', () => {
+    const withoutSubject = (event: AnyLedgerEvent): AnyLedgerEvent => ({ ...event, metadata: { ...event.metadata, dataSubject: null } }) as AnyLedgerEvent;
+
+    it('a summary written when the switch ends the call (an event naming no one) belongs to the customer who spoke', () => {
+      const c = new CallBuilder({ interactionId: 'ix-subject', dataSubject: 'customer:C-77', language: 'en-US' });
+      spec.given([c.customer('I lost my credit card, the last four digits are 1 2 3 4')]).when(withoutSubject(c.end())).then([
+        { type: 'SummaryGenerated', dataSubject: 'customer:C-77' },
+      ]);
+    });
+
+    it('a caller never identified: the summary belongs to the interaction', () => {
+      const c = new CallBuilder({ interactionId: 'ix-anonymous' });
+      spec.given([withoutSubject(c.ivr('card_loss'))]).when(withoutSubject(c.end())).then([
+        { type: 'SummaryGenerated', dataSubject: 'interaction:ix-anonymous' },
       ]);
     });
   });
