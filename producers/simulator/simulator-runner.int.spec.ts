@@ -76,4 +76,19 @@ describe('simulator runner on the embedded log, with the routing pipeline', func
     expect(stopped.filter((e) => e.type === 'AgentLoggedOut')).to.have.length(5);
     expect(simulator.stats().feedbackReceived).to.be.greaterThan(0);
   });
+
+  it('as fast as possible, runs the simulated duration and stops at its end', async () => {
+    const start = Date.UTC(2026, 10, 23, 2, 0);
+    const appended: AnyLedgerEvent[] = [];
+    const simulator = await startSimulator({
+      log: ledger.log, codec: ledger.codec, scenario: quick, seed: 4, site: 'sh', clock: { mode: 'as-fast-as-possible', stepMs: 1000 }, now: Date.now,
+      start, durationMs: 5 * 60_000, onAppended: (events) => appended.push(...events),
+    });
+    await simulator.done;
+    expect(simulator.stats().simulatedAt).to.equal(start + 5 * 60_000);
+    const times = appended.map((e) => e.metadata.occurredAt);
+    expect(Math.min(...times)).to.equal(start);
+    expect(Math.max(...times)).to.be.at.most(start + 5 * 60_000);
+    expect(appended.filter((e) => e.type === 'InteractionStarted').length).to.be.within(100, 200);
+  });
 });
