@@ -5,7 +5,7 @@
 // so the product's routing decisions feed back into the traffic.
 import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
-import type { LedgerLog, LogRecord, Subscription } from '../../log/port.ts';
+import type { AppendResult, LedgerLog, LogRecord, Subscription } from '../../log/port.ts';
 import { toAppendRecords } from '../../log/runtime/event-records.ts';
 import { causationHeader } from '../../streams/runtime/run-processor.ts';
 import type { Scenario } from './scenario.ts';
@@ -29,8 +29,8 @@ export interface SimulatorRunOptions {
   /** Wall-clock interval between steps (real time and compressed). Default 200 ms. */
   readonly tickMs?: number;
   readonly arrivalScale?: number;
-  /** Told of every batch appended (stress measurement). */
-  readonly onAppended?: (events: readonly AnyLedgerEvent[], appendedAt: number) => void;
+  /** Told of every batch appended, with where each event landed (stress measurement). */
+  readonly onAppended?: (events: readonly AnyLedgerEvent[], results: readonly AppendResult[], appendedAt: number, appendMs: number) => void;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -84,9 +84,11 @@ export async function startSimulator(options: SimulatorRunOptions): Promise<Runn
 
   const append = async (events: readonly AnyLedgerEvent[]): Promise<void> => {
     if (events.length === 0) return;
-    await options.log.append(await toAppendRecords(options.codec, events));
+    const records = await toAppendRecords(options.codec, events);
+    const before = options.now();
+    const results = await options.log.append(records);
     appended += events.length;
-    options.onAppended?.(events, options.now());
+    options.onAppended?.(events, results, options.now(), options.now() - before);
   };
   const simulatedNow = (): number => {
     const elapsed = options.now() - wallStart;
