@@ -11,6 +11,7 @@
 // ONE recorded order, the order every replay sees.
 import type { LedgerEventMap } from '../../schemas/generated/events.ts';
 import type { InputEvent, ProcessorDefinition, ProcessorOutput } from '../runtime/processor.ts';
+import { perSiteProcessor, type Sites } from '../runtime/per-site-processor.ts';
 import {
   decide, dialerComponent, dialerInputTypes, fromSnapshot, initialState, toSnapshot,
   type DialerInput, type DialerSnapshot, type DialerState,
@@ -19,27 +20,13 @@ import {
 export const outboundInputsTopic = 'ledger.outbound.inputs';
 export const dialerVersion = '1';
 
-const accepted = new Set<string>(dialerInputTypes);
-
 /** Several sites may share a partition of ledger.outbound.inputs: one dialer state per site (the record key). */
-export type DialerSites = Map<string, DialerState>;
+export type DialerSites = Sites<DialerState>;
 
-export const dialerProcessor: ProcessorDefinition<DialerSites, DialerInput> = {
-  name: 'streams.outbound',
-  component: dialerComponent,
-  version: dialerVersion,
-  inputTopics: [outboundInputsTopic],
-  accept: (event) => (accepted.has(event.type) ? (event as unknown as DialerInput) : undefined),
-  initialState: () => new Map(),
-  decide: (input, sites, source) => {
-    const site = source.key ?? '';
-    let state = sites.get(site);
-    if (!state) sites.set(site, (state = initialState()));
-    return decide(input, state);
-  },
-  toSnapshot: (sites) => [...sites.entries()].map(([site, state]) => [site, toSnapshot(state)]),
-  fromSnapshot: (snapshot) => new Map((snapshot as [string, DialerSnapshot][]).map(([site, state]) => [site, fromSnapshot(state)])),
-};
+export const dialerProcessor: ProcessorDefinition<DialerSites, DialerInput> = perSiteProcessor<DialerState, DialerInput, DialerSnapshot>({
+  name: 'streams.outbound', component: dialerComponent, version: dialerVersion, inputTopic: outboundInputsTopic, inputTypes: dialerInputTypes,
+  initialState, decide, toSnapshot, fromSnapshot,
+});
 
 // ───────────────────────────── sequencer ─────────────────────────────
 

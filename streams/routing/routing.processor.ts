@@ -10,6 +10,7 @@
 // recorded order is what the routing decider decided on, and what every replay sees.
 import type { LedgerEventMap } from '../../schemas/generated/events.ts';
 import type { InputEvent, ProcessorDefinition, ProcessorOutput } from '../runtime/processor.ts';
+import { perSiteProcessor, type Sites } from '../runtime/per-site-processor.ts';
 import {
   decide, fromSnapshot, initialState, routingComponent, routingInputTypes, toSnapshot,
   type RoutingInput, type RoutingSnapshot, type RoutingState,
@@ -18,27 +19,13 @@ import {
 export const routingInputsTopic = 'ledger.routing.inputs';
 export const routingVersion = '1';
 
-const accepted = new Set<string>(routingInputTypes);
-
 /** Several sites may share a partition of ledger.routing.inputs: one decider state per site (the record key). */
-export type RoutingSites = Map<string, RoutingState>;
+export type RoutingSites = Sites<RoutingState>;
 
-export const routingProcessor: ProcessorDefinition<RoutingSites, RoutingInput> = {
-  name: 'streams.routing',
-  component: routingComponent,
-  version: routingVersion,
-  inputTopics: [routingInputsTopic],
-  accept: (event) => (accepted.has(event.type) ? (event as unknown as RoutingInput) : undefined),
-  initialState: () => new Map(),
-  decide: (input, sites, source) => {
-    const site = source.key ?? '';
-    let state = sites.get(site);
-    if (!state) sites.set(site, (state = initialState()));
-    return decide(input, state);
-  },
-  toSnapshot: (sites) => [...sites.entries()].map(([site, state]) => [site, toSnapshot(state)]),
-  fromSnapshot: (snapshot) => new Map((snapshot as [string, RoutingSnapshot][]).map(([site, state]) => [site, fromSnapshot(state)])),
-};
+export const routingProcessor: ProcessorDefinition<RoutingSites, RoutingInput> = perSiteProcessor<RoutingState, RoutingInput, RoutingSnapshot>({
+  name: 'streams.routing', component: routingComponent, version: routingVersion, inputTopic: routingInputsTopic, inputTypes: routingInputTypes,
+  initialState, decide, toSnapshot, fromSnapshot,
+});
 
 // ───────────────────────────── sequencer ─────────────────────────────
 
