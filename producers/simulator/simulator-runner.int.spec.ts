@@ -1,6 +1,8 @@
-// The simulator's I/O adapter against the real embedded log (PostgreSQL) and the product's real
-// routing pipeline (sequencer + routing processor + ticker): callers queue, routing offers them
-// to the simulated agents, the agents answer those very offers, talk, wrap up and come back.
+// The simulator's I/O adapter against a real log — the embedded one (PostgreSQL), and Kafka with
+// the registry when LEDGER_TEST_KAFKA=1 — and the product's real routing pipeline (sequencer +
+// routing processor + ticker): callers queue, routing offers them to the simulated agents, the
+// agents answer those very offers, talk, wrap up and come back. On Kafka every run has topics of
+// its own (a random suffix).
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -10,7 +12,7 @@ import { openLedger, type Ledger } from '../../platform/open-ledger.ts';
 import { ledgerTopics } from '../../platform/topics.ts';
 import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import { PostgresSnapshotStore } from '../../streams/runtime/snapshot-store.ts';
-import { startRoutingService, type RoutingService } from '../../streams/routing/routing-service.ts';
+import { routingTopics, startRoutingService, type RoutingService } from '../../streams/routing/routing-service.ts';
 import { testDatabaseUrl } from '../../test/support/test-database.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
 import { shippedScenarios } from './scenario-files.ts';
@@ -29,19 +31,24 @@ const quick: Scenario = {
   agents: { ...bankDay.agents, noAnswerShare: 0, ringDelaySeconds: { mean: 1, cv: 0 }, wrapUpSeconds: { mean: 1, cv: 0 }, groups: [{ prefix: 'SIM-IT', count: 5, skills: { retail: 9 }, shift: { start: '00:00', end: '23:59' }, breaks: [] }] },
 };
 
-describe('simulator runner on the embedded log, with the routing pipeline', function () {
+const adapters: readonly ('embedded' | 'kafka')[] = process.env.LEDGER_TEST_KAFKA === '1' ? ['embedded', 'kafka'] : ['embedded'];
+
+for (const adapter of adapters) describe(`simulator runner on the ${adapter} log, with the routing pipeline`, function () {
   this.timeout(120_000);
   let ledger: Ledger;
   let routing: RoutingService;
   const schema = `sim_it_${randomBytes(4).toString('hex')}`;
+  const suffix = adapter === 'kafka' ? `.${randomBytes(4).toString('hex')}` : '';
+  const topicName = (topic: string): string => `${topic}${suffix}`;
 
   before(async () => {
-    const env = { LEDGER_LOG: 'embedded', LEDGER_DATABASE_URL: testDatabaseUrl(), LEDGER_DB_SCHEMA: schema, LEDGER_MASTER_KEY: randomBytes(32).toString('base64'), LEDGER_SIMULATOR: 'off' };
+    const env = { LEDGER_LOG: adapter, LEDGER_DATABASE_URL: testDatabaseUrl(), LEDGER_DB_SCHEMA: schema, LEDGER_MASTER_KEY: randomBytes(32).toString('base64'), LEDGER_SIMULATOR: 'off', LEDGER_LOG_LEVEL: 'error' };
     ledger = await openLedger(readConfig({ ...process.env, ...env }));
-    await ledger.log.createTopics(ledgerTopics(ledger.config, ledger.codec.catalogue));
+    await ledger.log.createTopics(ledgerTopics(ledger.config, ledger.codec.catalogue).map((spec) => ({ ...spec, topic: topicName(spec.topic) })));
+    await ledger.log.createTopics(routingTopics(topicName, 3));
     await ledger.codec.registerAll();
     routing = await startRoutingService({
-      log: ledger.log, codec: ledger.codec, snapshots: new PostgresSnapshotStore(ledger.pool, schema), sites: ['sh'],
+      log: ledger.log, codec: ledger.codec, snapshots: new PostgresSnapshotStore(ledger.pool, schema), sites: ['sh'], topicName,
       ticks: { intervalMs: 500, now: Date.now },
     });
   });
@@ -55,14 +62,14 @@ describe('simulator runner on the embedded log, with the routing pipeline', func
   it('answers the offers routing makes, so routing decisions feed back into the traffic', async () => {
     const appended: AnyLedgerEvent[] = [];
     const simulator = await startSimulator({
-      log: ledger.log, codec: ledger.codec, scenario: quick, seed: 3, site: 'sh', clock: { mode: 'real-time' }, now: Date.now, tickMs: 100,
+      log: ledger.log, codec: ledger.codec, scenario: quick, seed: 3, site: 'sh', clock: { mode: 'real-time' }, now: Date.now, tickMs: 100, topicName,
       onAppended: (events) => appended.push(...events),
     });
     await waitFor('five calls answered, talked and wrapped up', () => appended.filter((e) => e.type === 'WrapUpCompleted').length >= 5, 60_000);
     await simulator.stop();
 
     const offers = new Map<string, string>();
-    for await (const batch of ledger.log.readRange({ topic: 'ledger.interactions' })) {
+    for await (const batch of ledger.log.readRange({ topic: topicName('ledger.interactions') })) {
       for (const record of batch) {
         const event = await ledger.codec.decode(record.value);
         if (event.type === 'InteractionOffered' && event.metadata.producer.component === 'streams/routing') offers.set((event.data as { offerId: string }).offerId, (event.data as { agentId: string }).agentId);
@@ -81,7 +88,7 @@ describe('simulator runner on the embedded log, with the routing pipeline', func
     const start = Date.UTC(2026, 10, 23, 2, 0);
     const appended: AnyLedgerEvent[] = [];
     const simulator = await startSimulator({
-      log: ledger.log, codec: ledger.codec, scenario: quick, seed: 4, site: 'sh', clock: { mode: 'as-fast-as-possible', stepMs: 1000 }, now: Date.now,
+      log: ledger.log, codec: ledger.codec, scenario: quick, seed: 4, site: 'sh', clock: { mode: 'as-fast-as-possible', stepMs: 1000 }, now: Date.now, topicName,
       start, durationMs: 5 * 60_000, onAppended: (events) => appended.push(...events),
     });
     await simulator.done;

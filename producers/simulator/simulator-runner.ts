@@ -29,6 +29,8 @@ export interface SimulatorRunOptions {
   /** Wall-clock interval between steps (real time and compressed). Default 200 ms. */
   readonly tickMs?: number;
   readonly arrivalScale?: number;
+  /** Maps the ledger's topic names (tests give each run topics of its own). Default: as they are. */
+  readonly topicName?: (topic: string) => string;
   /** Told of every batch appended, with where each event landed (stress measurement). */
   readonly onAppended?: (events: readonly AnyLedgerEvent[], results: readonly AppendResult[], appendedAt: number, appendMs: number) => void;
   readonly onError?: (error: unknown) => void;
@@ -59,6 +61,7 @@ export async function startSimulator(options: SimulatorRunOptions): Promise<Runn
   const wallStart = options.now();
   const simStart = options.start ?? wallStart;
   const runTag = `${options.seed}-${simStart.toString(36)}`;
+  const topicName = options.topicName ?? ((topic: string) => topic);
   const decider = trafficDecider(options.scenario, { seed: options.seed, start: simStart, site: options.site, runTag, arrivalScale: options.arrivalScale });
   const state = decider.initialState();
   const inbox: TrafficInput[] = [];
@@ -69,7 +72,7 @@ export async function startSimulator(options: SimulatorRunOptions): Promise<Runn
   // Routing's outputs carry the causation header; the simulator's own appends do not, so they are skipped undecoded.
   const subscription: Subscription = await options.log.subscribe({
     group: `simulator.${runTag}`,
-    topics: followedTopics,
+    topics: followedTopics.map(topicName),
     startFrom: 'latest',
     handler: async (batch) => {
       for (const record of batch.records) {
@@ -84,7 +87,7 @@ export async function startSimulator(options: SimulatorRunOptions): Promise<Runn
 
   const append = async (events: readonly AnyLedgerEvent[]): Promise<void> => {
     if (events.length === 0) return;
-    const records = await toAppendRecords(options.codec, events);
+    const records = (await toAppendRecords(options.codec, events)).map((record) => ({ ...record, topic: topicName(record.topic) }));
     const before = options.now();
     const results = await options.log.append(records);
     appended += events.length;
