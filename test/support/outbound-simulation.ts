@@ -9,6 +9,7 @@ import type { Decision } from '../../streams/runtime/processor.ts';
 import { IndexedHeap, type HeapItem } from '../../streams/routing/indexed-heap.ts';
 import { contactPriority, parseCampaignConfig, type CampaignConfig, type DialModeName } from '../../streams/outbound/campaign-config.ts';
 import { decide, initialState, type DialerInput, type DialerState } from '../../streams/outbound/dialer.decider.ts';
+import { campaignTalkSeconds, campaignWrapUpSeconds, defaultTelephonyShares, dialOutcome, drawLogNormal, logNormalOfMedian } from '../../producers/simulator/telephony.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export interface SimulationOptions {
@@ -18,7 +19,7 @@ export interface SimulationOptions {
   readonly seed: number;
   /** Stop after this many days of event time even if contacts remain. Default 30. */
   readonly maxDays?: number;
-  /** Telephony: share of dials answered, busy, to voicemail (the rest ring out). */
+  /** Telephony: share of dials answered, busy, to voicemail (the rest ring out); default producers/simulator/telephony.ts. */
   readonly answer?: number;
   readonly busy?: number;
   readonly voicemail?: number;
@@ -74,12 +75,6 @@ interface Pending extends HeapItem { readonly at: number; readonly seq: number; 
 
 interface SimAgent { readonly id: string; free: boolean }
 
-function lognormal(random: () => number, median: number, sigma: number): number {
-  const u = Math.max(random(), 1e-12);
-  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  return median * Math.exp(sigma * z);
-}
-
 export function simulateCampaign(options: SimulationOptions): SimulationResult {
   const random = seededRandom(options.seed);
   const config = simulationCampaign(options.mode);
@@ -103,9 +98,7 @@ export function simulateCampaign(options: SimulationOptions): SimulationResult {
   const customers = new Map<string, string>();
   const agents: SimAgent[] = Array.from({ length: options.agents }, (_, i) => ({ id: `agent-${String(i + 1).padStart(3, '0')}`, free: true }));
   const waiting: { interactionId: string; connectedAt: number }[] = [];
-  const answerShare = options.answer ?? 0.3;
-  const busyShare = options.busy ?? 0.1;
-  const voicemailShare = options.voicemail ?? 0.15;
+  const shares = { ...defaultTelephonyShares, answer: options.answer ?? defaultTelephonyShares.answer, busy: options.busy ?? defaultTelephonyShares.busy, voicemail: options.voicemail ?? defaultTelephonyShares.voicemail };
 
   const feed = (input: DialerInput): void => {
     for (const decision of decide(input, state)) react(decision);
@@ -118,12 +111,12 @@ export function simulateCampaign(options: SimulationOptions): SimulationResult {
       feed(event('InteractionAnswered', answeredAt, { agentId: agent.id, offerId: null, queueId: config.queueId, queueWaitMs: null, ringMs: 500 }, interactionId));
       feed(event('AgentStateChanged', answeredAt, { agentId: agent.id, state: 'BUSY', previousState: 'AVAILABLE', reasonCode: null, interactionId }));
       stats.agentContacts++;
-      const talkEnd = answeredAt + Math.round(lognormal(random, 120_000, 0.6));
+      const talkEnd = answeredAt + Math.round(drawLogNormal(random, campaignTalkSeconds) * 1000);
       later(talkEnd, () => {
         feed(event('InteractionEnded', talkEnd, { endedBy: 'CUSTOMER', durationMs: talkEnd - answeredAt, agentId: agent.id, releaseCause: null }, interactionId));
         feed(event('AgentStateChanged', talkEnd, { agentId: agent.id, state: 'WRAP_UP', previousState: 'BUSY', reasonCode: null, interactionId }));
         if (random() < 0.4) stats.promisesToPay++;
-        const wrapEnd = talkEnd + Math.round(lognormal(random, 25_000, 0.4));
+        const wrapEnd = talkEnd + Math.round(drawLogNormal(random, campaignWrapUpSeconds) * 1000);
         later(wrapEnd, () => {
           feed(event('AgentStateChanged', wrapEnd, { agentId: agent.id, state: 'AVAILABLE', previousState: 'WRAP_UP', reasonCode: null, interactionId: null }));
           agentFree(agent, wrapEnd);
@@ -173,15 +166,10 @@ export function simulateCampaign(options: SimulationOptions): SimulationResult {
     if (customers.get(dial.contactId) !== undefined && config.doNotCall.customerIds.includes(customers.get(dial.contactId) as string)) stats.dialledDoNotCall++;
     const localHour = new Date(at + (offsets.get(dial.contactId) ?? 480) * 60_000).getUTCHours();
     if (localHour < 9 || localHour >= 20) stats.dialledOutsideWindow++;
-    const draw = random();
-    const [result, ringMs] = draw < answerShare ? ['ANSWERED', 4000 + random() * 14_000]
-      : draw < answerShare + busyShare ? ['BUSY', 2000 + random() * 2000]
-        : draw < answerShare + busyShare + voicemailShare ? ['VOICEMAIL', 20_000 + random() * 5000]
-          : ['NO_ANSWER', 30_000] as const;
-    const resultAt = at + Math.round(ringMs);
+    const { result, ringMs, sipCause } = dialOutcome(random, shares);
+    const resultAt = at + ringMs;
     later(resultAt, () => feed(event('DialResult', resultAt, {
-      campaignId: dial.campaignId, contactId: dial.contactId, attemptId: dial.attemptId, result: result as LedgerEventMap['DialResult']['result'], ringMs: Math.round(ringMs),
-      agentId: null, interactionId: dial.interactionId, sipCause: result === 'BUSY' ? 486 : null,
+      campaignId: dial.campaignId, contactId: dial.contactId, attemptId: dial.attemptId, result, ringMs, agentId: null, interactionId: dial.interactionId, sipCause,
     })));
   };
 
@@ -197,7 +185,7 @@ export function simulateCampaign(options: SimulationOptions): SimulationResult {
     offsets.set(contactId, utcOffsetMinutes);
     customers.set(contactId, customerId);
     const daysOverdue = 1 + Math.floor(random() * 90);
-    const amount = Math.round(lognormal(random, 3000, 1));
+    const amount = Math.round(drawLogNormal(random, logNormalOfMedian(3000, 1)));
     feed(event('ContactScheduled', start, {
       campaignId: config.campaignId, contactId, customerId, phoneNumber: `+86139${String(i).padStart(8, '0')}`, dueAt: start, expiresAt: null,
       priority: contactPriority(config.priority, daysOverdue, amount), maxAttempts: 3, amountDue: { amountMinor: amount * 100, currency: 'CNY' }, utcOffsetMinutes,
