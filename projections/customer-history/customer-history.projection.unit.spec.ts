@@ -17,7 +17,7 @@ function on<T extends LedgerEventType>(type: T, interactionId: string, at: numbe
 }
 
 const identify = (ix: string, at: number, customerId: string) => on('CustomerIdentified', ix, at, { customerId, method: 'IVR_ACCOUNT_INPUT', tier: 'VIP', relationshipAgentId: null, customerName: 'pii:v1:bmFtZQ==', preferredLanguage: 'zh-CN' }, `customer:${customerId}`);
-const summary = (ix: string, at: number, customerId: string) => on('SummaryGenerated', ix, at, { summary: 'pii:v1:c3VtbWFyeQ==', intent: 'card_loss', language: 'zh-CN', modelVersion: 'm1', segmentsUsed: 12 }, `customer:${customerId}`);
+const summary = (ix: string, at: number, customerId: string) => on('SummaryGenerated', ix, at, { summary: 'pii:v1:c3VtbWFyeQ==', intent: 'card_loss', language: 'zh-CN', modelVersion: 'm1', segmentsUsed: 12, questions: [], questionTaxonomy: null }, `customer:${customerId}`);
 const ticket = (ix: string, at: number) => on('TicketFieldsExtracted', ix, at, { intent: 'card_loss', templateId: 'card-loss-report', fields: [{ name: 'card', value: 'pii:v1:eA==' }], modelVersion: 'x1' });
 const wrapUp = (ix: string, at: number, agentId: string, o: { resolved: boolean; ticketId?: string | null; followUp?: boolean }) => on('WrapUpCompleted', ix, at, {
   agentId, disposition: o.resolved ? 'CARD_LOSS_REPORTED' : 'PENDING', resolved: o.resolved, intent: 'card_loss', ticketId: o.ticketId ?? null, ticketFields: [], prefilledFieldsAccepted: 1, wrapUpMs: 20_000, followUpRequired: o.followUp ?? false,

@@ -142,8 +142,8 @@ export class CallScript {
     return this;
   }
 
-  summarised(at: number, intent: string | null): this {
-    this.#emit('SummaryGenerated', at, { summary: '[summary]', intent, language: 'zh-CN', modelVersion: 'rules-1', segmentsUsed: 0 });
+  summarised(at: number, intent: string | null, questions: { category: string; count: number }[] = []): this {
+    this.#emit('SummaryGenerated', at, { summary: '[summary]', intent, language: 'zh-CN', modelVersion: 'rules-1', segmentsUsed: 0, questions, questionTaxonomy: questions.length > 0 ? 'questions-test' : null });
     return this;
   }
 }

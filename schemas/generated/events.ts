@@ -1072,6 +1072,15 @@ export interface SummaryGeneratedData {
   readonly modelVersion: string;
   /** Transcript segments summarised. */
   readonly segmentsUsed: number;
+  /** The customer's questions by category (codes of a fixed taxonomy, never the words: not personal data). Empty for summaries written before questions were classified. */
+  readonly questions: ReadonlyArray<{
+    /** Category code of the question taxonomy, e.g. card.lost-how-to-report; other when none fits. */
+    readonly category: string;
+    /** Customer questions of this category in the call. */
+    readonly count: number;
+  }>;
+  /** Version of the question taxonomy the categories come from, e.g. questions-2026.11; null before questions were classified. */
+  readonly questionTaxonomy: string | null;
 }
 
 /**

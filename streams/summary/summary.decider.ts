@@ -1,10 +1,12 @@
 // Call summary and ticket auto-fill. The intent comes from the IVR when it recognised one, else
 // from the transcript; ticket fields are extracted from the customer's segments as they arrive
 // (TicketFieldsExtracted each time the set grows, so the workstation pre-fills during the call)
-// and a summary is written when the call ends. Deterministic rules, no model; pure.
+// and a summary is written when the call ends, with the categories of the customer's questions
+// (streams/summary/questions.ts: codes, never the words). Deterministic rules, no model; pure.
 import type { AnyLedgerEvent, LedgerEvent } from '../../schemas/generated/events.ts';
 import { decision, type Decision, type Reactor } from '../rules/reactor.ts';
 import { classifyIntent, extractFields, extractorVersion, intentLabels, normaliseIntent, type Fields, type Intent } from './extractors.ts';
+import { classifyQuestions, questionTaxonomyVersion } from './questions.ts';
 
 export const summaryComponent = 'streams/summary';
 
@@ -17,6 +19,8 @@ export interface SummaryCall {
   pending: string[];
   customerSegments: number;
   agentSegments: number;
+  /** Customer questions per category code (codes only: the words stay in the transcript). */
+  questions: Map<string, number>;
   /** The data subject of the call's events (the customer whose words the summary holds), once one names it. */
   dataSubject?: string;
   operations: string[];
@@ -47,7 +51,7 @@ export function createSummaryDecider(): Reactor<SummaryState> {
   function callOf(state: SummaryState, interactionId: string): SummaryCall {
     let call = state.calls.get(interactionId);
     if (!call) {
-      call = { ivrIntent: null, textIntent: null, language: 'zh-CN', fields: {}, pending: [], customerSegments: 0, agentSegments: 0, operations: [], alerts: [] };
+      call = { ivrIntent: null, textIntent: null, language: 'zh-CN', fields: {}, pending: [], customerSegments: 0, agentSegments: 0, questions: new Map(), operations: [], alerts: [] };
       state.calls.set(interactionId, call);
     }
     return call;
@@ -87,6 +91,7 @@ export function createSummaryDecider(): Reactor<SummaryState> {
     if (speaker === 'AGENT') call.agentSegments += 1;
     if (speaker !== 'CUSTOMER') return [];
     call.customerSegments += 1;
+    for (const category of classifyQuestions(text)) call.questions.set(category, (call.questions.get(category) ?? 0) + 1);
     const hadIntent = intentOf(call) !== null;
     call.textIntent ??= classifyIntent(text);
     if (!intentOf(call)) {
@@ -143,6 +148,7 @@ export function createSummaryDecider(): Reactor<SummaryState> {
           const intent = intentOf(call);
           outputs.push(withSubject(decision('SummaryGenerated', {
             summary: summaryText(call), intent, language: call.language, modelVersion: extractorVersion, segmentsUsed: call.customerSegments + call.agentSegments,
+            questions: [...call.questions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([category, count]) => ({ category, count })), questionTaxonomy: questionTaxonomyVersion,
           }), subject));
           return outputs;
         }

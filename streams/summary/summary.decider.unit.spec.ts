@@ -25,6 +25,37 @@ describe('summary decider', () => {
     });
   });
 
+  describe('the customer\'s questions', () => {
+    it('are counted by category in the summary, statements and agent questions left out (zh)', () => {
+      const c = new CallBuilder({ interactionId: 'ix-q-zh' });
+      const given = [c.agent('请问有什么可以帮您？'), c.customer('我的卡丢了。请问怎么挂失？'), c.customer('挂失以后补卡要多少钱？'), c.customer('怎么挂失呢'), c.customer('好的，谢谢。')];
+      spec.given(given).when(c.end()).then([
+        { type: 'SummaryGenerated', data: { questions: [{ category: 'card.lost-how-to-report', count: 2 }, { category: 'card.replace-fee', count: 1 }], questionTaxonomy: 'questions-2026.11' } },
+      ]);
+    });
+
+    it('are counted by category in the summary (en), a call without questions has none', () => {
+      const c = new CallBuilder({ interactionId: 'ix-q-en', language: 'en-US' });
+      spec.given([c.customer('What is the transfer limit on the app?'), c.customer('I also forgot my password, how do I reset it?')]).when(c.end()).then([
+        { type: 'SummaryGenerated', data: { questions: [{ category: 'password.reset', count: 1 }, { category: 'transfer.limit', count: 1 }] } },
+      ]);
+      const quiet = new CallBuilder({ interactionId: 'ix-q-none', language: 'en-US' });
+      spec.given([quiet.customer('I lost my card on the bus this morning.')]).when(quiet.end()).then([
+        { type: 'SummaryGenerated', data: { questions: [], questionTaxonomy: 'questions-2026.11' } },
+      ]);
+    });
+
+    it('never carry a personal detail the question held', () => {
+      const c = new CallBuilder({ interactionId: 'ix-q-pii', language: 'en-US' });
+      spec.given([c.customer('My name is Alice Smith, card ending 4821, account 6222020200112233. How do I report my lost card?')]).when(c.end()).thenCheck((decisions) => {
+        const summary = decisions.find((d) => d.type === 'SummaryGenerated')?.data as { questions: unknown; questionTaxonomy: unknown };
+        const inClear = JSON.stringify([summary.questions, summary.questionTaxonomy]);
+        expect(inClear).to.equal('[[{"category":"card.lost-how-to-report","count":1}],"questions-2026.11"]');
+        for (const detail of ['Alice', 'Smith', '4821', '6222020200112233']) expect(inClear).not.to.include(detail);
+      });
+    });
+  });
+
   describe('whose personal data the output is', () => {
     const withoutSubject = (event: AnyLedgerEvent): AnyLedgerEvent => ({ ...event, metadata: { ...event.metadata, dataSubject: null } }) as AnyLedgerEvent;
 
