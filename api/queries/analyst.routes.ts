@@ -1,5 +1,5 @@
 // Analyst queries over the projections: KPIs by interval/queue/tier/source, agent profiles,
-// IVR funnel, intents; filters and keyset pagination (`after`, `limit`), JSON or CSV
+// IVR funnel, intents, questions; filters and keyset pagination (`after`, `limit`), JSON or CSV
 // (`format=csv` or Accept: text/csv). Query parameters are validated here and only ever reach
 // SQL as bound parameters inside the query functions.
 import { Router, type Request, type Response } from 'express';
@@ -97,6 +97,10 @@ export function analystRoutes(options: { now: () => number; queries: QueryPorts 
   router.get('/v1/analytics/intents', analysts, async (req, res) => {
     if (!queries.intents) return missing('intents');
     send(req, res, 'intents', await queries.intents({ ...listFilter(req, options.now(), ['queueId', 'channel']), top: integer(req, 'top', 0, 0, 1000) }));
+  });
+  router.get('/v1/analytics/questions', analysts, async (req, res) => {
+    if (!queries.questions) return missing('questions');
+    send(req, res, 'questions', await queries.questions({ ...listFilter(req, options.now(), ['queueId', 'channel']), top: integer(req, 'top', 0, 0, 1000) }));
   });
   router.get('/v1/wallboard/queues', allow('supervisor', 'analyst', 'ops'), async (_req, res) => {
     if (!queries.liveQueues) return missing('live queues');

@@ -1,5 +1,5 @@
 // The query ports over the projections: live queues, wallboard KPIs, agent profiles, customer
-// history, the IVR funnel and intents (all through the stable `<prefix>_read` views).
+// history, the IVR funnel, intents and questions (all through the stable `<prefix>_read` views).
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../schemas/catalogue.ts';
 import type { PersonalDataProtector } from '../../schemas/pii/personal-data.ts';
@@ -7,6 +7,7 @@ import { interactionAuditTrail } from '../../projections/audit-trail/audit-trail
 import { agentProfiles, type AgentWeekPosition } from '../../projections/agent-profiles/agent-profiles.queries.ts';
 import { customerHistory, customerInteractions } from '../../projections/customer-history/customer-history.queries.ts';
 import { intentsByDay } from '../../projections/intents/intents.queries.ts';
+import { questionsByDay } from '../../projections/intents/questions.queries.ts';
 import { abandonPaths, funnelNodes } from '../../projections/ivr-funnel/ivr-funnel.queries.ts';
 import { agentsBySkill, liveQueues } from '../../projections/live-queues/live-queues.queries.ts';
 import { campaignFigures } from '../../projections/outbound-campaigns/outbound-campaigns.queries.ts';
@@ -22,6 +23,17 @@ export function paginate<T>(rows: readonly T[], limit: number, after: string | n
   const items = rows.slice(start, start + limit);
   const end = start + items.length;
   return { items, next: end < rows.length ? Buffer.from(String(end), 'utf8').toString('base64url') : null };
+}
+
+/** Each day's first `top` rows (rows come per day, most first); 0 keeps all. */
+function topPerDay<T extends { readonly day: string }>(rows: readonly T[], top: number): readonly T[] {
+  if (top <= 0) return rows;
+  const rank = new Map<string, number>();
+  return rows.filter((r) => {
+    const n = (rank.get(r.day) ?? 0) + 1;
+    rank.set(r.day, n);
+    return n <= top;
+  });
 }
 
 function offsetOf(after: string | null): number {
@@ -85,17 +97,11 @@ export function projectionQueries(knex: Knex, readSchema: string, personal: { pe
     },
     async intents(filter) {
       const rows = await intentsByDay(knex, readSchema, { from: filter.from, to: filter.to, channel: filter.channel as string | null, queueId: filter.queueId as string | null });
-      // top = N keeps each day's first N intents (rows come per day, most calls first); 0 keeps all.
-      const top = Number(filter.top ?? 0);
-      const rank = new Map<string, number>();
-      const kept = top > 0
-        ? rows.filter((r) => {
-          const n = (rank.get(r.day) ?? 0) + 1;
-          rank.set(r.day, n);
-          return n <= top;
-        })
-        : rows;
-      return paginate(kept.map((r) => flatten({ ...r })), filter.limit, filter.after);
+      return paginate(topPerDay(rows, Number(filter.top ?? 0)).map((r) => flatten({ ...r })), filter.limit, filter.after);
+    },
+    async questions(filter) {
+      const rows = await questionsByDay(knex, readSchema, { from: filter.from, to: filter.to, channel: filter.channel as string | null, queueId: filter.queueId as string | null });
+      return paginate(topPerDay(rows, Number(filter.top ?? 0)).map((r) => flatten({ ...r })), filter.limit, filter.after);
     },
     async kpis(filter: KpiFilter) {
       const by: Dimension[] = ['queue', 'tier', 'source'];

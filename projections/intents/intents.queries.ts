@@ -26,14 +26,14 @@ export interface DayIntent {
   readonly trend: number | null;
 }
 
-const DAY_MS = 86_400_000;
-const TREND_DAYS = 7;
+export const DAY_MS = 86_400_000;
+export const TREND_DAYS = 7;
 
-function daysBefore(day: string, n: number): string {
+export function daysBefore(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - n * DAY_MS).toISOString().slice(0, 10);
 }
 
-const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+export const round = (value: number): number => Math.round(value * 10_000) / 10_000;
 
 export async function intentsByDay(knex: Knex, readSchema: string, range: IntentRange): Promise<DayIntent[]> {
   // The 7 days before the first day of the range: local days last 23 to 25 h, so 8 × 24 h back covers them.
