@@ -1,4 +1,4 @@
-// Intents per day (docs/metrics.md, "Intents"). Pure evolve per interaction: a call counts once,
+// Intents per day (docs/metrics.md, "Intents and questions"). Pure evolve per interaction: a call counts once,
 // on the local day of its first event, under its entry channel and first queue, with the intent
 // of its most authoritative source so far (INTENT_SOURCES, strongest last). When a stronger
 // source (or the queue) arrives later, the call moves: -1 from the row it was in, +1 to the new
