@@ -31,7 +31,7 @@ export function shiftStart(state: TrafficState, agent: SimAgent, emit: Emit): vo
   agent.logoutDue = false;
   agent.breakDueMinutes = null;
   const skills = Object.entries(group.skills).map(([skill, proficiency]) => ({ skill, proficiency }));
-  emit('AgentLoggedIn', { agentId: agent.id, skills, teams: [group.prefix], site: state.options.site, cohort: null, station: null, supervisorId: null });
+  emit('AgentLoggedIn', { agentId: agent.id, skills, teams: group.teams ?? [group.prefix], site: state.options.site, cohort: null, station: null, supervisorId: null });
   emit('AgentStateChanged', { agentId: agent.id, state: 'AVAILABLE', previousState: 'UNKNOWN', reasonCode: null, interactionId: null });
   const end = nextLocalTime(state, state.now + 60_000, minutesOf(group.shift.end));
   schedule(state, end, { kind: 'shift-end', agentId: agent.id });

@@ -4,6 +4,7 @@
 // transfer, end, wrap-up).
 import { arrivalCurve, nextArrival } from './arrivals.ts';
 import { becomeReady } from './agents.ts';
+import { campaignOutcome } from './campaign-outcomes.ts';
 import type { IvrNode, ServiceType } from './scenario.ts';
 import { planSegments } from './transcripts.ts';
 import { cancel, localMinutes, schedule, seconds, type Emit, type SimAgent, type SimCall, type TrafficState } from './traffic-state.ts';
@@ -27,7 +28,7 @@ function newCall(state: TrafficState, channel: 'VOICE' | 'VIDEO', correlationId:
     id, customerId, dataSubject: identified ? `customer:${customerId}` : `caller:${id}`, tier, startedAt: state.now, channel,
     phase: 'IVR', ivrNode: scenario.ivr.root, ivrDepth: 0, ivrEnteredAt: state.now, service: null, visit: null, visits: 0, leg: 0,
     agentId: null, answeredAt: 0, pending: [], transferred: false, plan: [], language: random.weighted(languages, ([, w]) => w)[0],
-    correlationId, previousInteractionId,
+    correlationId, previousInteractionId, campaignId: null,
   };
   state.calls.set(id, call);
   return call;
@@ -227,7 +228,7 @@ export function abandon(state: TrafficState, call: SimCall, ringingAt: SimAgent 
   endCall(state, call, 'CUSTOMER', emit);
 }
 
-function endCall(state: TrafficState, call: SimCall, endedBy: 'CUSTOMER' | 'AGENT' | 'SYSTEM', emit: Emit): void {
+export function endCall(state: TrafficState, call: SimCall, endedBy: 'CUSTOMER' | 'AGENT' | 'SYSTEM', emit: Emit): void {
   for (const item of call.pending) cancel(state, item);
   call.pending = [];
   call.visit = null;
@@ -297,7 +298,7 @@ function releaseAgent(state: TrafficState, call: SimCall, emit: Emit): void {
   if (!agent) return;
   agent.activity = 'WRAP_UP';
   emit('AgentStateChanged', { agentId: agent.id, state: 'WRAP_UP', previousState: 'BUSY', reasonCode: null, interactionId: call.id }, call);
-  const { wrapUpSeconds } = state.scenario.agents;
+  const { wrapUpSeconds } = call.campaignId !== null && state.scenario.outbound ? state.scenario.outbound : state.scenario.agents;
   state.wrapUps.set(agent.id, { call: { ...call }, startedAt: state.now });
   schedule(state, state.now + seconds(state.random.logNormal(wrapUpSeconds.mean, wrapUpSeconds.cv)), { kind: 'wrap-end', agentId: agent.id });
 }
@@ -324,9 +325,12 @@ export function wrapEnd(state: TrafficState, agent: SimAgent, emit: Emit): void 
   state.wrapUps.delete(agent.id);
   if (wrap) {
     const service = wrap.call.service;
+    const { outbound } = state.scenario;
+    // A campaign call's outcome is what the campaign's figures count (right-party contacts, promises to pay).
+    const outcome = wrap.call.campaignId !== null && outbound ? campaignOutcome(state, outbound) : { disposition: service ? service.intent.toUpperCase() : 'OTHER', ticketFields: [], followUpRequired: false };
     emit('WrapUpCompleted', {
-      agentId: agent.id, disposition: service ? service.intent.toUpperCase() : 'OTHER', resolved: !wrap.call.transferred, intent: service?.intent ?? null, ticketId: null,
-      ticketFields: [], prefilledFieldsAccepted: 0, wrapUpMs: state.now - wrap.startedAt, followUpRequired: false,
+      agentId: agent.id, disposition: outcome.disposition, resolved: !wrap.call.transferred, intent: service?.intent ?? null, ticketId: null,
+      ticketFields: outcome.ticketFields, prefilledFieldsAccepted: 0, wrapUpMs: state.now - wrap.startedAt, followUpRequired: outcome.followUpRequired,
     }, wrap.call);
   }
   becomeReady(state, agent, emit);

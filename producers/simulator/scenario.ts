@@ -90,6 +90,21 @@ export interface AgentGroup {
   readonly breaks: readonly { readonly at: string; readonly minutes: number }[];
   /** These agents are the relationship agents of tiers with `relationshipAgent`. */
   readonly relationshipAgents?: boolean;
+  /** Teams the agents log in with (`AgentLoggedIn.teams`; an outbound campaign's `agentGroup` is one). Default: the prefix. */
+  readonly teams?: readonly string[];
+}
+
+/** The telephony side of outbound campaigns (docs/simulator.md, "Outbound"): the simulator dials what the dialer decides. */
+export interface OutboundSpec {
+  /** Shares of dials answered, busy, reaching voicemail, failed; the rest ring out (no answer). */
+  readonly telephony: { readonly answer: number; readonly busy: number; readonly voicemail: number; readonly failed: number };
+  /** Talk and wrap-up of a connected campaign call, seconds (log-normal). */
+  readonly talkSeconds: Distribution;
+  readonly wrapUpSeconds: Distribution;
+  /** Shares of wrap-up dispositions (PROMISE_TO_PAY, DISPUTE, WRONG_NUMBER, NOT_RIGHT_PARTY or any other code). */
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** A promise to pay: the amount promised in major units (log-normal) and within how many days. */
+  readonly promise: { readonly amount: Distribution; readonly maxDays: number };
 }
 
 export interface Scenario {
@@ -128,6 +143,8 @@ export interface Scenario {
     /** Either the conversations or a JSON file of them (a path relative to the scenario file). */
     readonly conversations: readonly Conversation[];
   };
+  /** Absent: the simulator leaves campaign dials to another telephony. */
+  readonly outbound?: OutboundSpec;
 }
 
 export class ScenarioValidationError extends Error {
@@ -247,6 +264,7 @@ export const scenarioSchema = {
               shift: { type: 'object', additionalProperties: false, required: ['start', 'end'], properties: { start: clock, end: clock } },
               breaks: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['at', 'minutes'], properties: { at: clock, minutes: positive } } },
               relationshipAgents: { type: 'boolean' },
+              teams: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
             },
           },
         },
@@ -259,6 +277,16 @@ export const scenarioSchema = {
       properties: {
         languages: { type: 'object', additionalProperties: false, minProperties: 1, properties: { 'zh-CN': { type: 'number', minimum: 0 }, 'en-US': { type: 'number', minimum: 0 } } },
         conversations: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: conversation }] },
+      },
+    },
+    outbound: {
+      type: 'object', additionalProperties: false, required: ['telephony', 'talkSeconds', 'wrapUpSeconds', 'outcomes', 'promise'],
+      properties: {
+        telephony: { type: 'object', additionalProperties: false, required: ['answer', 'busy', 'voicemail', 'failed'], properties: { answer: share, busy: share, voicemail: share, failed: share } },
+        talkSeconds: distribution,
+        wrapUpSeconds: distribution,
+        outcomes: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[A-Z][A-Z0-9_]{0,63}$' }, additionalProperties: share },
+        promise: { type: 'object', additionalProperties: false, required: ['amount', 'maxDays'], properties: { amount: distribution, maxDays: { type: 'integer', minimum: 1, maximum: 365 } } },
       },
     },
   },
@@ -327,6 +355,12 @@ function semanticErrors(scenario: Scenario): FieldError[] {
   scenario.agents.groups.forEach((group, index) => {
     if (group.shift.start === group.shift.end) errors.push({ field: `agents.groups.${index}.shift.end`, rule: 'after-start', message: 'must differ from shift.start' });
   });
+  if (scenario.outbound) {
+    const { answer, busy, voicemail, failed } = scenario.outbound.telephony;
+    const dialled = answer + busy + voicemail + failed;
+    if (dialled > 1 + 1e-6) errors.push({ field: 'outbound.telephony', rule: 'at-most-one', message: `shares must add up to at most 1 (the rest ring out), they add up to ${Math.round(dialled * 1e6) / 1e6}` });
+    sumsToOne('outbound.outcomes', Object.values(scenario.outbound.outcomes));
+  }
   const curve = scenario.arrivals.curve.map((p) => minutesOf(p.at));
   curve.forEach((minutes, index) => {
     if (index > 0 && minutes <= curve[index - 1]) errors.push({ field: `arrivals.curve.${index}.at`, rule: 'increasing', message: 'must be later than the point before it' });

@@ -63,6 +63,21 @@ describe('scenario file', () => {
     expect(error.errors[0]).to.include({ field: 'transcripts.conversations', rule: 'file' });
   });
 
+  it('refuses outbound telephony shares above one and outcome shares that do not add up to one, naming the field', () => {
+    const error = refusal((d) => {
+      const outbound = d.outbound as { telephony: { answer: number }; outcomes: Record<string, number> };
+      outbound.telephony.answer = 0.9;
+      outbound.outcomes.DISPUTE = 0.5;
+    });
+    expect(error.errors.map((e) => `${e.field} ${e.rule}`)).to.deep.equal(['outbound.telephony at-most-one', 'outbound.outcomes sum-to-one']);
+  });
+
+  it('refuses an outbound outcome that is not a disposition code', () => {
+    const error = refusal((d) => { (d.outbound as { outcomes: Record<string, number> }).outcomes = { 'promise to pay': 1 }; });
+    expect(error.errors.map((e) => e.field)).to.include('outbound.outcomes');
+    expect(error.errors.map((e) => e.rule)).to.include('propertyNames');
+  });
+
   it('refuses text that is not JSON', () => {
     expect(() => parseScenario('{', 'broken.json', readBeside)).to.throw(ScenarioValidationError, /\(scenario\): is not JSON/);
   });

@@ -1,8 +1,8 @@
 // The traffic simulator's thin I/O adapter, on either log adapter: it maps wall-clock time to
 // simulated event time (real time, compressed by --speed, or as fast as the log accepts), feeds
 // the pure decider, appends what it produces through the log port, and follows routing's
-// decisions about its agents from the log (a consumer group of its own, from the end of the log),
-// so the product's routing decisions feed back into the traffic.
+// decisions about its agents and the outbound dialer's dials from the log (a consumer group of its
+// own, from the end of the log), so the product's decisions feed back into the traffic.
 import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
 import type { AppendResult, LedgerLog, LogRecord, Subscription } from '../../log/port.ts';
@@ -55,7 +55,8 @@ export interface RunningSimulator {
   readonly done: Promise<void>;
 }
 
-const followedTopics = ['ledger.interactions', 'ledger.agents'];
+/** Routing's decisions (interactions, agents) and the outbound dialer's (ledger.outbound: DialAttempted, DialResult DROPPED). */
+const followedTopics = ['ledger.interactions', 'ledger.agents', 'ledger.outbound'];
 
 export async function startSimulator(options: SimulatorRunOptions): Promise<RunningSimulator> {
   const wallStart = options.now();
@@ -69,7 +70,7 @@ export async function startSimulator(options: SimulatorRunOptions): Promise<Runn
   let feedback = 0;
   let stopping = false;
 
-  // Routing's outputs carry the causation header; the simulator's own appends do not, so they are skipped undecoded.
+  // Routing's and the dialer's outputs carry the causation header; the simulator's own appends do not, so they are skipped undecoded.
   const subscription: Subscription = await options.log.subscribe({
     group: `simulator.${runTag}`,
     topics: followedTopics.map(topicName),

@@ -21,7 +21,11 @@ export const defaultTelephonyShares: TelephonyShares = { answer: 0.3, busy: 0.1,
 export const campaignTalkSeconds: Distribution = logNormalOfMedian(120, 0.6);
 export const campaignWrapUpSeconds: Distribution = logNormalOfMedian(25, 0.4);
 
-export type DialOutcome = Pick<DialResultData, 'result' | 'ringMs' | 'sipCause'>;
+export interface DialOutcome {
+  readonly result: DialResultData['result'];
+  readonly ringMs: number;
+  readonly sipCause: number | null;
+}
 
 /**
  * One dial: answered after 4–18 s of ringing, busy after 2–4 s (SIP 486), voicemail picked up
@@ -29,11 +33,11 @@ export type DialOutcome = Pick<DialResultData, 'result' | 'ringMs' | 'sipCause'>
  */
 export function dialOutcome(next: () => number, shares: TelephonyShares): DialOutcome {
   const draw = next();
-  let bound = shares.answer;
-  if (draw < bound) return { result: 'ANSWERED', ringMs: Math.round(4000 + next() * 14_000), sipCause: null };
-  if (draw < (bound += shares.busy)) return { result: 'BUSY', ringMs: Math.round(2000 + next() * 2000), sipCause: 486 };
-  if (draw < (bound += shares.voicemail)) return { result: 'VOICEMAIL', ringMs: Math.round(20_000 + next() * 5000), sipCause: null };
-  if (draw < (bound += shares.failed)) return { result: 'FAILED', ringMs: Math.round(500 + next() * 2500), sipCause: 503 };
+  const { answer, busy, voicemail, failed } = shares;
+  if (draw < answer) return { result: 'ANSWERED', ringMs: Math.round(4000 + next() * 14_000), sipCause: null };
+  if (draw < answer + busy) return { result: 'BUSY', ringMs: Math.round(2000 + next() * 2000), sipCause: 486 };
+  if (draw < answer + busy + voicemail) return { result: 'VOICEMAIL', ringMs: Math.round(20_000 + next() * 5000), sipCause: null };
+  if (draw < answer + busy + voicemail + failed) return { result: 'FAILED', ringMs: Math.round(500 + next() * 2500), sipCause: 503 };
   return { result: 'NO_ANSWER', ringMs: 30_000, sipCause: null };
 }
 

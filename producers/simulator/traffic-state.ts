@@ -1,7 +1,7 @@
 // The traffic simulator's state and the small vocabulary every part of it uses: the agenda of
 // things due (an IndexedHeap by event time, then sequence), and emit, which wraps a ledger event
 // in the simulator's envelope at the time it happens. Nothing here reads a clock or does I/O.
-import type { AnyLedgerEvent, CustomerTier, LedgerEvent, LedgerEventMap } from '../../schemas/generated/events.ts';
+import type { AnyLedgerEvent, CustomerTier, DialResultData, LedgerEvent, LedgerEventMap } from '../../schemas/generated/events.ts';
 import { IndexedHeap } from '../../streams/routing/indexed-heap.ts';
 import { createRandom, type Random } from './random.ts';
 import type { AgentGroup, Scenario, ServiceType, TierSpec } from './scenario.ts';
@@ -37,7 +37,8 @@ export type Happening =
   | { readonly kind: 'shift-start'; readonly agentId: string }
   | { readonly kind: 'shift-end'; readonly agentId: string }
   | { readonly kind: 'break-start'; readonly agentId: string; readonly minutes: number }
-  | { readonly kind: 'back-to-ready'; readonly agentId: string };
+  | { readonly kind: 'back-to-ready'; readonly agentId: string }
+  | { readonly kind: 'dial-result'; readonly result: DialResultData };
 
 export interface Scheduled {
   readonly at: number;
@@ -91,6 +92,8 @@ export interface SimCall {
   language: string;
   correlationId: string | null;
   previousInteractionId: string | null;
+  /** The outbound campaign that dialled the customer (outbound.ts); null for inbound calls. */
+  readonly campaignId: string | null;
 }
 
 export interface TrafficState {
@@ -109,6 +112,8 @@ export interface TrafficState {
   readonly waiting: Map<string, number>;
   /** Agents in wrap-up and the call they wrap up (WrapUpCompleted names its intent). */
   readonly wrapUps: Map<string, { readonly call: SimCall; readonly startedAt: number }>;
+  /** Campaign dials the simulated customer answered, by interaction, until the dialer queues the call. */
+  readonly answeredDials: Map<string, { readonly campaignId: string; readonly dropped: boolean }>;
   /** The arrival scheduled next (rescheduled when the arrival scale changes). */
   nextArrival: Scheduled | null;
   arrivalScale: number;
@@ -129,6 +134,7 @@ export function newTrafficState(scenario: Scenario, options: TrafficOptions): Tr
     agents: new Map(),
     waiting: new Map(),
     wrapUps: new Map(),
+    answeredDials: new Map(),
     nextArrival: null,
     arrivalScale: options.arrivalScale ?? 1,
     callCounter: 0,

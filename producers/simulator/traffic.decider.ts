@@ -1,12 +1,15 @@
 // The traffic simulator as a pure, seeded, event-time decider. Inputs: `Advance` (simulate up to
 // an event time), `Rescale` (change the arrival rate: stress profiles), `Stop` (log every agent
-// out, end every call), and the routing decisions about its own agents and calls
+// out, end every call), the routing decisions about its own agents and calls
 // (InteractionOffered, OfferTimedOut, OfferWithdrawn, routing's AgentStateChanged), so the
-// product's decisions feed back into the traffic. Output: ledger events, in event-time order.
+// product's decisions feed back into the traffic, and the outbound dialer's decisions it plays
+// the telephony for (DialAttempted, its QueueEntered and DialResult DROPPED; outbound.ts).
+// Output: ledger events, in event-time order.
 // Same scenario, options and inputs → the same events, ids included.
 import type { AnyLedgerEvent, LedgerEvent } from '../../schemas/generated/events.ts';
 import { becomeReady, breakStart, createAgents, logOut, offerOver, setNotReadyByRouting, shiftEnd, shiftStart } from './agents.ts';
 import { abandon, announce, answer, appToPhone, arrive, conference, endAllCalls, ivrStep, scheduleNextArrival, segment, talkEnd, transfer, wrapEnd } from './calls.ts';
+import { dialResult, isTelephonyInput, telephony, telephonyTypes, type TelephonyInput } from './outbound.ts';
 import type { Scenario } from './scenario.ts';
 import { cancel, collector, newTrafficState, schedule, seconds, simulatorProducer, type Emit, type Scheduled, type TrafficOptions, type TrafficState } from './traffic-state.ts';
 
@@ -16,10 +19,11 @@ export type TrafficInput =
   | { readonly type: 'Advance'; readonly until: number }
   | { readonly type: 'Rescale'; readonly scale: number }
   | { readonly type: 'Stop' }
-  | RoutingFeedback;
+  | RoutingFeedback
+  | TelephonyInput;
 
 /** The event types the simulator follows from the log (the adapter subscribes to them). */
-export const feedbackTypes: ReadonlySet<string> = new Set(['InteractionOffered', 'OfferTimedOut', 'OfferWithdrawn', 'AgentStateChanged']);
+export const feedbackTypes: ReadonlySet<string> = new Set(['InteractionOffered', 'OfferTimedOut', 'OfferWithdrawn', 'AgentStateChanged', ...telephonyTypes]);
 
 export function trafficDecider(scenario: Scenario, options: TrafficOptions) {
   return {
@@ -45,7 +49,8 @@ export function trafficDecider(scenario: Scenario, options: TrafficOptions) {
           stop(state, emit);
           break;
         default:
-          react(state, input, emit);
+          if (isTelephonyInput(input)) telephony(state, input, emit);
+          else react(state, input, emit);
       }
       return events;
     },
@@ -64,6 +69,7 @@ function advance(state: TrafficState, until: number, emit: Emit): void {
 function happen(state: TrafficState, item: Scheduled, emit: Emit): void {
   const h = item.happening;
   if (h.kind === 'arrival') return arrive(state, state.arrivalScale, emit);
+  if (h.kind === 'dial-result') return dialResult(state, h.result, emit);
   if ('agentId' in h && h.kind !== 'answer') {
     const agent = state.agents.get(h.agentId);
     if (!agent) return;
@@ -111,7 +117,7 @@ function react(state: TrafficState, event: RoutingFeedback, emit: Emit): void {
       const call = state.calls.get(event.metadata.interactionId ?? '');
       if (agent.activity !== 'AVAILABLE' || agent.offer !== null) return;
       if (!call && !(event.metadata.interactionId ?? '').startsWith(`sim-${state.options.runTag}-`)) {
-        // Someone else's call (a human at the caller page): leave it to the humans.
+        // Someone else's call (a human at the caller page, or a campaign call another telephony connected): leave it to the humans.
         emit('OfferDeclined', { offerId, agentId: agent.id, reasonCode: 'simulated-agent' }, { id: event.metadata.interactionId ?? '', correlationId: null, dataSubject: null });
         return;
       }
