@@ -6,6 +6,7 @@ import { intentsReadModel } from './intents/intents.read-model.ts';
 import { ivrFunnelReadModel } from './ivr-funnel/ivr-funnel.read-model.ts';
 import { liveQueuesReadModel } from './live-queues/live-queues.read-model.ts';
 import { outboundCampaignsReadModel } from './outbound-campaigns/outbound-campaigns.read-model.ts';
+import { questionsReadModel } from './questions/questions.read-model.ts';
 import type { ProjectionsConfig } from '../platform/config.ts';
 import type { ReadModel } from './runtime/read-model.ts';
 import { wallboardReadModel } from './wallboard/wallboard.read-model.ts';
@@ -32,6 +33,6 @@ export function readModels(settings: ProjectionSettings = defaultProjectionSetti
     liveQueuesReadModel() as ReadModel, wallboardReadModel(settings.wallboard) as ReadModel, auditTrailReadModel() as ReadModel,
     agentProfilesReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel, customerHistoryReadModel() as ReadModel,
     ivrFunnelReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel, intentsReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel,
-    outboundCampaignsReadModel() as ReadModel,
+    outboundCampaignsReadModel() as ReadModel, questionsReadModel({ timeZone: settings.wallboard.timeZone }) as ReadModel,
   ];
 }

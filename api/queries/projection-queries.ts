@@ -7,7 +7,7 @@ import { interactionAuditTrail } from '../../projections/audit-trail/audit-trail
 import { agentProfiles, type AgentWeekPosition } from '../../projections/agent-profiles/agent-profiles.queries.ts';
 import { customerHistory, customerInteractions } from '../../projections/customer-history/customer-history.queries.ts';
 import { intentsByDay } from '../../projections/intents/intents.queries.ts';
-import { questionsByDay } from '../../projections/intents/questions.queries.ts';
+import { questionsByDay } from '../../projections/questions/questions.queries.ts';
 import { abandonPaths, funnelNodes } from '../../projections/ivr-funnel/ivr-funnel.queries.ts';
 import { agentsBySkill, liveQueues } from '../../projections/live-queues/live-queues.queries.ts';
 import { campaignFigures } from '../../projections/outbound-campaigns/outbound-campaigns.queries.ts';

@@ -50,7 +50,7 @@ export interface QueryPorts {
   outboundCampaigns?(filter: ListFilter, now: number): Promise<Page<Row>>;
   /** Intents per local day with share and trend (intents projection). */
   intents?(filter: ListFilter): Promise<Page<Row>>;
-  /** Customer question categories per local day with share and trend (intents projection; codes, never the words). */
+  /** Customer question categories per local day with share and trend (questions projection; codes, never the words). */
   questions?(filter: ListFilter): Promise<Page<Row>>;
   /** Service level per queue over a range (wallboard projection), for /metrics. */
   serviceLevels?(from: number, to: number): Promise<ReadonlyMap<string, number | null>>;

@@ -1,5 +1,5 @@
-// The customer questions route through a real listening server over the real intents read
-// model: events appended to the embedded log (real PostgreSQL), the intents projection rebuilt
+// The customer questions route through a real listening server over the real questions read
+// model: events appended to the embedded log (real PostgreSQL), the questions projection rebuilt
 // from it into a fresh prefix, and the API's projection queries reading its views.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
@@ -40,7 +40,7 @@ function withSummarySubject(event: AnyLedgerEvent): AnyLedgerEvent {
   return { ...event, metadata: { ...event.metadata, dataSubject: `interaction:${event.metadata.interactionId}` } };
 }
 
-describe('questions route (real server, embedded log, real intents read model)', function () {
+describe('questions route (real server, embedded log, real questions read model)', function () {
   this.timeout(120_000);
   let t: TestApi;
   let knex: Knex;
@@ -58,7 +58,7 @@ describe('questions route (real server, embedded log, real intents read model)',
     const records = [];
     for (const event of calls()) records.push({ topic: t.ledger.codec.definitionOf(event).topic, key: t.ledger.codec.keyOf(event), value: await t.ledger.codec.encode(event) });
     await t.ledger.log.append(records);
-    await rebuild({ knex, log: t.ledger.log, codec: t.ledger.codec, store, models: readModels().filter((m) => m.name === 'intents') });
+    await rebuild({ knex, log: t.ledger.log, codec: t.ledger.codec, store, models: readModels().filter((m) => m.name === 'questions') });
     Object.assign(ports, projectionQueries(knex, store.readSchema, { personalData: t.ledger.personalData, catalogue: t.ledger.codec.catalogue }));
   });
 

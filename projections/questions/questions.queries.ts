@@ -1,10 +1,10 @@
-// Queries of the customer questions per day (intents read model, `intents_questions` view): per
+// Queries of the customer questions per day (questions read model, `questions_daily` view): per
 // local day overlapping a range, the question categories by questions asked (most first), each
 // with the calls that asked them, its share of the day's questions and its trend against the
 // average of the 7 days before (days without questions count as zero).
 import type { Knex } from 'knex';
 import { quoteIdent } from '../runtime/table-writer.ts';
-import { DAY_MS, TREND_DAYS, daysBefore, round, type IntentRange } from './intents.queries.ts';
+import { DAY_MS, TREND_DAYS, daysBefore, round, type IntentRange } from '../intents/intents.queries.ts';
 
 export interface DayQuestion {
   readonly day: string;
@@ -31,7 +31,7 @@ export async function questionsByDay(knex: Knex, readSchema: string, range: Inte
   if (range.queueId) { where += ' and queue_id = ?'; bindings.push(range.queueId); }
   const rows = (await knex.raw<{ rows: { day: string; day_end: string; category: string; questions: string; calls: string }[] }>(
     `select local_day::text as day, max(day_end) as day_end, category, sum(questions)::bigint as questions, sum(calls)::bigint as calls
-     from ${quoteIdent(readSchema)}.intents_questions where ${where} group by 1, 3`,
+     from ${quoteIdent(readSchema)}.questions_daily where ${where} group by 1, 3`,
     bindings,
   )).rows;
   const questionsOf = new Map<string, number>();

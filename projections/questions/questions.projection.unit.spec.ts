@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { CallScript } from '../testing/builders.ts';
 import { interleave, projectionSpec, type MemoryTables } from '../testing/projection-spec.ts';
-import { intentsLogic } from './intents.projection.ts';
-import { intentsReadModel } from './intents.read-model.ts';
+import { questionsLogic } from './questions.projection.ts';
+import { questionsReadModel } from './questions.read-model.ts';
 
-const model = { logic: intentsLogic({ timeZone: 'Asia/Shanghai' }), tables: intentsReadModel().tables };
+const model = { logic: questionsLogic({ timeZone: 'Asia/Shanghai' }), tables: questionsReadModel().tables };
 const spec = projectionSpec(model);
 const t0 = Date.UTC(2026, 10, 26, 2, 0, 0); // 2026-11-26 10:00 Asia/Shanghai
 const s = (seconds: number) => t0 + seconds * 1000;
@@ -13,11 +13,11 @@ const replaceFee = { category: 'card.replace-fee', count: 1 };
 
 /** Non-empty rows as [day, channel, queue, category, questions, calls]. */
 function rows(tables: MemoryTables): [string, string, string, string, number, number][] {
-  return tables.rows('questions').filter((r) => r.questions !== 0 || r.calls !== 0)
+  return tables.rows('daily').filter((r) => r.questions !== 0 || r.calls !== 0)
     .map((r) => [r.local_day, r.channel, r.queue_id, r.category, r.questions, r.calls] as [string, string, string, string, number, number]);
 }
 
-describe('intents projection: customer questions per day', () => {
+describe('questions projection', () => {
   describe('given calls whose summaries carry question categories', () => {
     it('counts questions and the calls that asked them per day, channel, first queue and category', () => {
       const a = new CallScript('ix-q1').started(s(0)).queued(s(5), 'cards').answered(s(20), 'ag-1').ended(s(200)).summarised(s(200), 'card_loss', [lostHowTo, replaceFee]);
@@ -46,7 +46,7 @@ describe('intents projection: customer questions per day', () => {
       const late = new CallScript('ix-qm').started(midnight - 30_000).queued(midnight - 20_000, 'cards').answered(midnight - 10_000, 'ag-1').ended(midnight + 60_000).summarised(midnight + 60_000, 'card_loss', [lostHowTo]);
       const early = new CallScript('ix-qn').started(midnight + 1_000).queued(midnight + 2_000, 'cards').summarised(midnight + 90_000, 'card_loss', [replaceFee]);
       spec.given(late.events, early.events).when().then((tables) => {
-        expect(tables.rows('questions').map((r) => [r.local_day, r.day_start, r.day_end, r.category, r.questions])).to.deep.equal([
+        expect(tables.rows('daily').map((r) => [r.local_day, r.day_start, r.day_end, r.category, r.questions])).to.deep.equal([
           ['2026-11-26', midnight - 86_400_000, midnight, 'card.lost-how-to-report', 2],
           ['2026-11-27', midnight, midnight + 86_400_000, 'card.replace-fee', 1],
         ]);
