@@ -1,8 +1,9 @@
 // The traffic simulator as a component of `call-ledger run` (shaped like cli/components.ts'
 // Component, which it does not import): on the embedded development ledger it plays the
 // gentle-demo scenario in real time by default (LEDGER_SIMULATOR, LEDGER_SIMULATOR_SPEED), so the
-// wallboard and the workstation move. Its agents have their own ids and decline calls they did
-// not make, so a human at the web workstation is never fought over.
+// wallboard and the workstation move, and it is the telephony of outbound campaigns (outbound.ts).
+// Its agents have their own ids and decline calls they did not make or dial, so a human at the
+// web workstation is never fought over.
 import type { Logger } from '../../platform/logger.ts';
 import type { Ledger } from '../../platform/open-ledger.ts';
 import { resolveScenario } from './scenario-files.ts';
