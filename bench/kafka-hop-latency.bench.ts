@@ -1,7 +1,8 @@
 // The raw limit for the live-path latency targets: plain kafkajs on the same broker doing what a
 // processor hop does — an idempotent append, a read_committed consumer that writes its output in a
 // transaction together with its consumed offsets (exactly-once), and a read_committed reader of the
-// output. Prints JSON lines: append→output-read latency percentiles.
+// output; and the same hop at-least-once (no transaction), to show what the transactions cost.
+// Prints JSON lines: append→output-read latency percentiles.
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 
@@ -9,61 +10,84 @@ const brokers = (process.env.LEDGER_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','
 const samples = Number(process.env.HOP_BENCH_SAMPLES ?? 200);
 const kafka = new Kafka({ clientId: 'hop-bench', brokers, logLevel: logLevel.NOTHING });
 const id = randomBytes(4).toString('hex');
-const input = `hop.in.${id}`;
-const output = `hop.out.${id}`;
-const admin = kafka.admin();
-await admin.connect();
-await admin.createTopics({ topics: [{ topic: input, numPartitions: 1 }, { topic: output, numPartitions: 1 }], waitForLeaders: true });
+const maxWaitTimeInMs = Number(process.env.HOP_MAX_WAIT_MS ?? 5000);
 
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-const txProducer = kafka.producer({ transactionalId: `hop-${id}`, idempotent: true, maxInFlightRequests: 1 });
-const processor = kafka.consumer({ groupId: `hop-proc-${id}`, readUncommitted: false, maxWaitTimeInMs: Number(process.env.HOP_MAX_WAIT_MS ?? 5000) });
-const reader = kafka.consumer({ groupId: `hop-read-${id}`, readUncommitted: false, maxWaitTimeInMs: Number(process.env.HOP_MAX_WAIT_MS ?? 5000) });
-await Promise.all([producer.connect(), txProducer.connect(), processor.connect(), reader.connect()]);
-await processor.subscribe({ topics: [input], fromBeginning: true });
-await reader.subscribe({ topics: [output], fromBeginning: true });
+/**
+ * One raw kafkajs hop. `transactional`: the processor writes its output and its consumed offsets
+ * in one transaction and both consumers read committed (exactly-once, what the adapter does).
+ * Otherwise at-least-once: the output is appended by an idempotent producer (acks=all), the
+ * offsets are committed after the ack, and a redelivered batch re-appends the same records
+ * (consumers deduplicate by event id) — no transaction markers to wait for.
+ */
+async function rawHop(transactional: boolean): Promise<void> {
+  const run = `${id}-${transactional ? 'tx' : 'alo'}`;
+  const input = `hop.in.${run}`;
+  const output = `hop.out.${run}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: input, numPartitions: 1 }, { topic: output, numPartitions: 1 }], waitForLeaders: true });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const txProducer = kafka.producer({ transactionalId: `hop-${run}`, idempotent: true, maxInFlightRequests: 1 });
+  const processor = kafka.consumer({ groupId: `hop-proc-${run}`, readUncommitted: false, maxWaitTimeInMs });
+  const reader = kafka.consumer({ groupId: `hop-read-${run}`, readUncommitted: false, maxWaitTimeInMs });
+  await Promise.all([producer.connect(), txProducer.connect(), processor.connect(), reader.connect()]);
+  await processor.subscribe({ topics: [input], fromBeginning: true });
+  await reader.subscribe({ topics: [output], fromBeginning: true });
 
-const sentAt = new Map<string, bigint>();
-const latencies: number[] = [];
-let resolveNext: (() => void) | undefined;
+  const sentAt = new Map<string, bigint>();
+  const latencies: number[] = [];
+  let resolveNext: (() => void) | undefined;
 
-await processor.run({
-  autoCommit: false,
-  eachBatch: async ({ batch, resolveOffset }) => {
-    const transaction = await txProducer.transaction();
-    await transaction.send({ topic: output, messages: batch.messages.map((m) => ({ key: m.key, value: m.value })) });
-    const next = String(Number(batch.lastOffset()) + 1);
-    await transaction.sendOffsets({ consumerGroupId: `hop-proc-${id}`, topics: [{ topic: input, partitions: [{ partition: batch.partition, offset: next }] }] });
-    await transaction.commit();
-    for (const m of batch.messages) resolveOffset(m.offset);
-  },
-});
-await reader.run({
-  eachMessage: async ({ message }) => {
-    const key = message.key?.toString() ?? '';
-    const start = sentAt.get(key);
-    if (start !== undefined) {
-      latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-      resolveNext?.();
-    }
-  },
-});
-await new Promise((r) => setTimeout(r, 3000)); // both groups joined
+  await processor.run({
+    autoCommit: false,
+    eachBatch: async ({ batch, resolveOffset }) => {
+      const messages = batch.messages.map((m) => ({ key: m.key, value: m.value }));
+      const next = String(Number(batch.lastOffset()) + 1);
+      if (transactional) {
+        const transaction = await txProducer.transaction();
+        await transaction.send({ topic: output, messages });
+        await transaction.sendOffsets({ consumerGroupId: `hop-proc-${run}`, topics: [{ topic: input, partitions: [{ partition: batch.partition, offset: next }] }] });
+        await transaction.commit();
+      } else {
+        await producer.send({ topic: output, acks: -1, messages });
+        await processor.commitOffsets([{ topic: input, partition: batch.partition, offset: next }]);
+      }
+      for (const m of batch.messages) resolveOffset(m.offset);
+    },
+  });
+  await reader.run({
+    eachMessage: async ({ message }) => {
+      const key = message.key?.toString() ?? '';
+      const start = sentAt.get(key);
+      if (start !== undefined) {
+        latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+        resolveNext?.();
+      }
+    },
+  });
+  await new Promise((r) => setTimeout(r, 3000)); // both groups joined
 
-for (let i = 0; i < samples; i += 1) {
-  const key = `k${i}`;
-  const done = new Promise<void>((resolve) => (resolveNext = resolve));
-  await producer.send({ topic: input, acks: -1, messages: [{ key, value: randomBytes(200) }] });
-  sentAt.set(key, process.hrtime.bigint());
-  await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
-  await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < samples; i += 1) {
+    const key = `k${i}`;
+    const done = new Promise<void>((resolve) => (resolveNext = resolve));
+    await producer.send({ topic: input, acks: -1, messages: [{ key, value: randomBytes(200) }] });
+    sentAt.set(key, process.hrtime.bigint());
+    await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(1));
+  const figure = transactional
+    ? 'raw kafkajs: append → transactional processor → read_committed reader'
+    : 'raw kafkajs, at-least-once: append → processor (idempotent append, offsets after the ack) → reader';
+  console.log(JSON.stringify({ bench: 'kafka-hop-latency', figure, samples: latencies.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1), maxWaitTimeInMs, date: new Date().toISOString() }));
+  await Promise.all([processor.disconnect(), reader.disconnect(), producer.disconnect(), txProducer.disconnect()]);
+  await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
+  await admin.disconnect();
 }
-latencies.sort((a, b) => a - b);
-const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(1));
-console.log(JSON.stringify({ bench: 'kafka-hop-latency', figure: 'raw kafkajs: append → transactional processor → read_committed reader', samples: latencies.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1), maxWaitTimeInMs: Number(process.env.HOP_MAX_WAIT_MS ?? 5000), date: new Date().toISOString() }));
-await Promise.all([processor.disconnect(), reader.disconnect(), producer.disconnect(), txProducer.disconnect()]);
-await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
-await admin.disconnect();
+
+await rawHop(true);
+await rawHop(false);
 
 // The same hop through our KafkaLog adapter (subscribe with BatchContext.append = transaction with offsets).
 {
