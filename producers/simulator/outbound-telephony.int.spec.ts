@@ -1,5 +1,6 @@
-// The simulator as the telephony of a campaign on the embedded log (PostgreSQL), with the
-// product's real outbound dialer (sequencer + dialer + ticker) and routing pipeline: the campaign
+// The simulator as the telephony of a campaign on a real log — the embedded one (PostgreSQL), and
+// Kafka with the registry when LEDGER_TEST_KAFKA=1 (topics of its own) — with the product's real
+// outbound dialer (sequencer + dialer + ticker) and routing pipeline: the campaign
 // is started with its events, the dialer dials the simulated customers, the simulator reports
 // each dial's result, the dialer puts answered calls into routing, routing offers them to the
 // simulated collections agents, who answer, talk and wrap up with the campaign's outcome.
@@ -44,7 +45,9 @@ function noonOffsetMinutes(now: number): number {
   return Math.round((720 - utcMinutes) / 60) * 60;
 }
 
-describe('simulator as the telephony of a campaign, with the real dialer and routing on the embedded log', function () {
+const adapters: readonly ('embedded' | 'kafka')[] = process.env.LEDGER_TEST_KAFKA === '1' ? ['embedded', 'kafka'] : ['embedded'];
+
+for (const adapter of adapters) describe(`simulator as the telephony of a campaign, with the real dialer and routing on the ${adapter} log`, function () {
   this.timeout(180_000);
   let ledger: Ledger;
   let routing: RoutingService;
@@ -52,16 +55,20 @@ describe('simulator as the telephony of a campaign, with the real dialer and rou
   let simulator: RunningSimulator | undefined;
   const schema = `sim_ob_${randomBytes(4).toString('hex')}`;
   const campaignId = `sim-it-${randomBytes(3).toString('hex')}`;
+  const suffix = adapter === 'kafka' ? `.${randomBytes(4).toString('hex')}` : '';
+  const topicName = (topic: string): string => `${topic}${suffix}`;
 
   before(async () => {
-    const env = { LEDGER_LOG: 'embedded', LEDGER_DATABASE_URL: testDatabaseUrl(), LEDGER_DB_SCHEMA: schema, LEDGER_MASTER_KEY: randomBytes(32).toString('base64'), LEDGER_SIMULATOR: 'off', LEDGER_LOG_LEVEL: 'error' };
+    const env = { LEDGER_LOG: adapter, LEDGER_DATABASE_URL: testDatabaseUrl(), LEDGER_DB_SCHEMA: schema, LEDGER_MASTER_KEY: randomBytes(32).toString('base64'), LEDGER_SIMULATOR: 'off', LEDGER_LOG_LEVEL: 'error' };
     ledger = await openLedger(readConfig({ ...process.env, ...env }));
-    const same = (topic: string): string => topic;
-    await ledger.log.createTopics([...ledgerTopics(ledger.config, ledger.codec.catalogue), ...routingTopics(same, 3), ...outboundTopics(same, 3)]);
+    // One call per set: they overlap (topics already there are left as they are).
+    await ledger.log.createTopics(ledgerTopics(ledger.config, ledger.codec.catalogue).map((spec) => ({ ...spec, topic: topicName(spec.topic) })));
+    await ledger.log.createTopics(routingTopics(topicName, 3));
+    await ledger.log.createTopics(outboundTopics(topicName, 3));
     await ledger.codec.registerAll();
     const snapshots = new PostgresSnapshotStore(ledger.pool, schema);
-    routing = await startRoutingService({ log: ledger.log, codec: ledger.codec, snapshots, sites: ['sh'], ticks: { intervalMs: 500, now: Date.now } });
-    dialer = await startOutboundService({ log: ledger.log, codec: ledger.codec, snapshots, sites: ['sh'], ticks: { intervalMs: 500, now: Date.now } });
+    routing = await startRoutingService({ log: ledger.log, codec: ledger.codec, snapshots, sites: ['sh'], topicName, ticks: { intervalMs: 500, now: Date.now } });
+    dialer = await startOutboundService({ log: ledger.log, codec: ledger.codec, snapshots, sites: ['sh'], topicName, ticks: { intervalMs: 500, now: Date.now } });
   });
 
   after(async () => {
@@ -73,7 +80,7 @@ describe('simulator as the telephony of a campaign, with the real dialer and rou
   });
 
   const append = async (...events: AnyLedgerEvent[]): Promise<void> => {
-    await ledger.log.append(await Promise.all(events.map(async (e) => ({ topic: ledger.codec.catalogue.get(e.type).topic, key: ledger.codec.keyOf(e), value: await ledger.codec.encode(e) }))));
+    await ledger.log.append(await Promise.all(events.map(async (e) => ({ topic: topicName(ledger.codec.catalogue.get(e.type).topic), key: ledger.codec.keyOf(e), value: await ledger.codec.encode(e) }))));
   };
   const event = <T extends LedgerEventType>(type: T, data: LedgerEventMap[T], dataSubject: string | null = null): AnyLedgerEvent => {
     const at = Date.now();
@@ -84,21 +91,21 @@ describe('simulator as the telephony of a campaign, with the real dialer and rou
   };
   const campaignRun = (): CampaignRun | undefined => {
     for (let partition = 0; partition < 3; partition++) {
-      const run = (dialer.dialer.state(outboundInputsTopic, partition) as Map<string, DialerState> | undefined)?.get('sh')?.campaigns.get(campaignId);
+      const run = (dialer.dialer.state(topicName(outboundInputsTopic), partition) as Map<string, DialerState> | undefined)?.get('sh')?.campaigns.get(campaignId);
       if (run) return run;
     }
     return undefined;
   };
   const readAll = async (topic: string): Promise<AnyLedgerEvent[]> => {
     const events: AnyLedgerEvent[] = [];
-    for await (const batch of ledger.log.readRange({ topic })) for (const record of batch) events.push((await ledger.codec.decode(record.value)) as unknown as AnyLedgerEvent);
+    for await (const batch of ledger.log.readRange({ topic: topicName(topic) })) for (const record of batch) events.push((await ledger.codec.decode(record.value)) as unknown as AnyLedgerEvent);
     return events;
   };
 
   it('dials the simulated customers, reports their results, and the agents wrap up the answered calls with outcomes', async () => {
     const appended: AnyLedgerEvent[] = [];
     simulator = await startSimulator({
-      log: ledger.log, codec: ledger.codec, scenario: campaignFloor, seed: 5, site: 'sh', clock: { mode: 'real-time' }, now: Date.now, tickMs: 100,
+      log: ledger.log, codec: ledger.codec, scenario: campaignFloor, seed: 5, site: 'sh', clock: { mode: 'real-time' }, now: Date.now, tickMs: 100, topicName,
       onAppended: (events) => appended.push(...events),
     });
     const config = {
