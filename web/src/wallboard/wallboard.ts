@@ -131,6 +131,9 @@ async function main(): Promise<void> {
   });
   setInterval(renderQueues, 1000);
   setInterval(() => reload().catch(showError), 15_000); // rolling figures age even when nothing happens
+  // The interval figures come from an analytics read model that may fold a burst after the push
+  // announced it (and pauses while the system is DEGRADED): refresh them on a timer too.
+  setInterval(() => reloadCharts().catch(showError), 30_000);
   setInterval(() => reloadCharts().catch(showError), 60_000);
 }
 
