@@ -30,6 +30,11 @@ export interface CampaignConfig {
   readonly queueId: string;
   /** Team (AgentLoggedIn.teams) whose agents take the connected calls. */
   readonly agentGroup: string;
+  /**
+   * Skills a connected call asks of its agent (QueueEntered.requiredSkills), so routing offers it
+   * only to the campaign's agents even where the routing policy does not name the queue. Default: none.
+   */
+  readonly requiredSkills: readonly { readonly skill: string; readonly minProficiency: number }[];
   /** Routing priority of connected calls in the queue (they must not wait: a wait past the grace is a drop). */
   readonly queuePriority: number;
   readonly pacing: {
@@ -90,6 +95,16 @@ export const campaignConfigSchema = {
     queueId: { type: 'string', minLength: 1 },
     agentGroup: { type: 'string', minLength: 1 },
     queuePriority: { type: 'integer', minimum: 0, default: 1000 },
+    requiredSkills: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['skill', 'minProficiency'],
+        properties: { skill: { type: 'string', minLength: 1 }, minProficiency: { type: 'integer', minimum: 1, maximum: 10 } },
+      },
+    },
     pacing: {
       type: 'object',
       additionalProperties: false,
@@ -172,8 +187,9 @@ export function parseCampaignConfig(input: unknown): CampaignConfig {
 }
 
 /** A document as written: the parts with defaults may be left out. */
-type CampaignDocument = Omit<CampaignConfig, 'queuePriority' | 'pacing' | 'abandonCap' | 'callingWindows' | 'retryAfterMinutes' | 'doNotCall' | 'priority'> & {
+type CampaignDocument = Omit<CampaignConfig, 'queuePriority' | 'requiredSkills' | 'pacing' | 'abandonCap' | 'callingWindows' | 'retryAfterMinutes' | 'doNotCall' | 'priority'> & {
   readonly queuePriority?: number;
+  readonly requiredSkills?: CampaignConfig['requiredSkills'];
   readonly pacing?: Partial<CampaignConfig['pacing']>;
   readonly abandonCap: Partial<CampaignConfig['abandonCap']> & { readonly rate: number };
   readonly callingWindows: Omit<CampaignConfig['callingWindows'], 'closedDates'> & { readonly closedDates?: readonly string[] };
@@ -187,6 +203,7 @@ function withDefaults(document: CampaignDocument): CampaignConfig {
   return {
     ...document,
     queuePriority: document.queuePriority ?? 1000,
+    requiredSkills: document.requiredSkills ?? [],
     pacing: { maxDialLevel: 3, initialAnswerRate: 0.3, initialHandleSeconds: 180, answerRateResults: 500, adaptEverySeconds: 30, previewSeconds: 20, ...document.pacing },
     abandonCap: { graceSeconds: 2, rollingWindowMinutes: 60, backoffAt: 0.8, ...document.abandonCap },
     callingWindows: { closedDates: [], ...document.callingWindows },

@@ -525,7 +525,7 @@ function enterRouting(campaign: CampaignRun, contact: ContactEntry, interactionI
   out.push({
     type: 'QueueEntered', occurredAt: now, interactionId, dataSubject,
     data: {
-      visitId: `${interactionId}/outbound`, queueId: config.queueId, tier: 'STANDARD', priority: config.queuePriority, requiredSkills: [],
+      visitId: `${interactionId}/outbound`, queueId: config.queueId, tier: 'STANDARD', priority: config.queuePriority, requiredSkills: config.requiredSkills.map((r) => ({ skill: r.skill, minProficiency: r.minProficiency })),
       position: campaign.connected.size + 1, expectedWaitMs: null, intent: config.purpose.toLowerCase(),
     },
   });

@@ -210,6 +210,15 @@ describe('outbound dialer decider', () => {
       ]);
     });
 
+    it('ask routing for the skills the campaign names, so only the campaign\'s agents are offered them', () => {
+      const given = [started({ requiredSkills: [{ skill: 'collections', minProficiency: 3 }] }), contact('K1', 1, { customerId: 'C-1001' }), ...agent('A1'), tick(1)];
+      spec.given(given).when(result('K1', 1, 'ANSWERED', 9, 'ix-k1')).then([
+        { type: 'InteractionStarted' },
+        { type: 'CustomerIdentified' },
+        { type: 'QueueEntered', data: { queueId: 'outbound', requiredSkills: [{ skill: 'collections', minProficiency: 3 }] } },
+      ]);
+    });
+
     it('count a call with no agent within the grace as dropped, and retry the contact after the dropped spacing', () => {
       const given = [started(), contact('K1', 1), ...agent('A1'), tick(1), result('K1', 1, 'ANSWERED', 9, 'ix-k1')];
       spec.given(given).when(tick(12)).thenCheck((outputs, state) => {
