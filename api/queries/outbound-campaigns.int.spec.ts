@@ -3,20 +3,11 @@
 // projection rebuilt from it into a fresh prefix, and the API's projection queries reading its views.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import type { Knex } from 'knex';
-import pg from 'pg';
 import request from 'supertest';
 import type { AnyLedgerEvent, LedgerEventMap, LedgerEventType } from '../../schemas/generated/events.ts';
-import { readModels } from '../../projections/read-models.ts';
-import { openKnex } from '../../projections/runtime/open-knex.ts';
-import { rebuild } from '../../projections/runtime/rebuild.ts';
-import { ProjectionStore } from '../../projections/runtime/store.ts';
-import { quoteIdent } from '../../projections/runtime/table-writer.ts';
 import { deterministicUuid, eventOf } from '../../projections/testing/builders.ts';
-import { testDatabaseUrl } from '../../test/support/test-database.ts';
-import { openTestApi, type TestApi } from '../../test/support/api-harness.ts';
-import { projectionQueries } from './projection-queries.ts';
-import type { QueryPorts } from './query-ports.ts';
+import type { TestApi } from '../../test/support/api-harness.ts';
+import { openReadModelApi } from '../../test/support/read-model-api.ts';
 
 const t0 = Date.UTC(2026, 10, 26, 1, 0, 0); // 09:00 in Shanghai
 const campaignId = `overdue-${randomBytes(3).toString('hex')}`;
@@ -64,37 +55,16 @@ function campaign(): AnyLedgerEvent[] {
 describe('outbound campaigns route (real server, embedded log, real read model)', function () {
   this.timeout(120_000);
   let t: TestApi;
-  let knex: Knex;
-  let prefix: string;
   let http: ReturnType<typeof request>;
-  const ports: QueryPorts = {};
   const range = { from: String(t0 - 3_600_000), to: String(t0 + 86_400_000) };
 
   before(async () => {
-    t = await openTestApi({ queries: ports });
+    t = await openReadModelApi(['outbound_campaigns'], campaign());
     http = request(t.api.url);
-    knex = openKnex(testDatabaseUrl());
-    prefix = `pq_${randomBytes(4).toString('hex')}`;
-    const store = new ProjectionStore(knex, prefix);
-    const records = [];
-    for (const e of campaign()) records.push({ topic: t.ledger.codec.definitionOf(e).topic, key: t.ledger.codec.keyOf(e), value: await t.ledger.codec.encode(e) });
-    await t.ledger.log.createTopics([{ topic: 'ledger.outbound', partitions: 2 }]);
-    await t.ledger.log.append(records);
-    await rebuild({ knex, log: t.ledger.log, codec: t.ledger.codec, store, models: readModels().filter((m) => m.name === 'outbound_campaigns') });
-    Object.assign(ports, projectionQueries(knex, store.readSchema, { personalData: t.ledger.personalData, catalogue: t.ledger.codec.catalogue }));
   });
 
   after(async () => {
-    await knex?.destroy();
     await t?.close();
-    const admin = new pg.Client({ connectionString: testDatabaseUrl() });
-    await admin.connect();
-    try {
-      const schemas = await admin.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like $1`, [`${prefix}\\_%`]);
-      for (const row of schemas.rows) await admin.query(`drop schema if exists ${quoteIdent(row.nspname)} cascade`);
-    } finally {
-      await admin.end();
-    }
   });
 
   it('answers per campaign: attempts, connects, right-party contacts, promises to pay, abandon rate, agent idle time, contacts per agent hour', async () => {

@@ -1,22 +1,12 @@
 // The customer questions route through a real listening server over the real questions read
 // model: events appended to the embedded log (real PostgreSQL), the questions projection rebuilt
 // from it into a fresh prefix, and the API's projection queries reading its views.
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import type { Knex } from 'knex';
-import pg from 'pg';
 import request from 'supertest';
 import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
-import { readModels } from '../../projections/read-models.ts';
-import { openKnex } from '../../projections/runtime/open-knex.ts';
-import { rebuild } from '../../projections/runtime/rebuild.ts';
-import { ProjectionStore } from '../../projections/runtime/store.ts';
-import { quoteIdent } from '../../projections/runtime/table-writer.ts';
 import { CallScript } from '../../projections/testing/builders.ts';
-import { testDatabaseUrl } from '../../test/support/test-database.ts';
-import { openTestApi, type TestApi } from '../../test/support/api-harness.ts';
-import { projectionQueries } from './projection-queries.ts';
-import type { QueryPorts } from './query-ports.ts';
+import type { TestApi } from '../../test/support/api-harness.ts';
+import { openReadModelApi } from '../../test/support/read-model-api.ts';
 
 const day = Date.UTC(2026, 10, 25, 16, 0, 0); // 2026-11-26 00:00 in Shanghai
 const at = (hours: number, seconds = 0) => day + hours * 3_600_000 + seconds * 1000;
@@ -43,36 +33,16 @@ function withSummarySubject(event: AnyLedgerEvent): AnyLedgerEvent {
 describe('questions route (real server, embedded log, real questions read model)', function () {
   this.timeout(120_000);
   let t: TestApi;
-  let knex: Knex;
-  let prefix: string;
   let http: ReturnType<typeof request>;
-  const ports: QueryPorts = {};
   const range = { from: String(day), to: String(day + 86_400_000) };
 
   before(async () => {
-    t = await openTestApi({ queries: ports });
+    t = await openReadModelApi(['questions'], calls());
     http = request(t.api.url);
-    knex = openKnex(testDatabaseUrl());
-    prefix = `pq_${randomBytes(4).toString('hex')}`;
-    const store = new ProjectionStore(knex, prefix);
-    const records = [];
-    for (const event of calls()) records.push({ topic: t.ledger.codec.definitionOf(event).topic, key: t.ledger.codec.keyOf(event), value: await t.ledger.codec.encode(event) });
-    await t.ledger.log.append(records);
-    await rebuild({ knex, log: t.ledger.log, codec: t.ledger.codec, store, models: readModels().filter((m) => m.name === 'questions') });
-    Object.assign(ports, projectionQueries(knex, store.readSchema, { personalData: t.ledger.personalData, catalogue: t.ledger.codec.catalogue }));
   });
 
   after(async () => {
-    await knex?.destroy();
     await t?.close();
-    const admin = new pg.Client({ connectionString: testDatabaseUrl() });
-    await admin.connect();
-    try {
-      const schemas = await admin.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like $1`, [`${prefix}\\_%`]);
-      for (const row of schemas.rows) await admin.query(`drop schema if exists ${quoteIdent(row.nspname)} cascade`);
-    } finally {
-      await admin.end();
-    }
   });
 
   it('answers the top questions of the day by category, with the calls asking, share and trend against the 7 days before, paged', async () => {
