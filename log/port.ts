@@ -51,9 +51,10 @@ export interface RecordBatch {
 }
 
 /**
- * Given to a batch handler. Records staged with `append` are written atomically with the
- * group's checkpoint for this batch (Kafka: transactional producer with sendOffsets; embedded:
- * one PostgreSQL transaction), so a read-process-write processor is effectively-once.
+ * Given to a batch handler. Records staged with `append` are written with the group's checkpoint
+ * for this batch as the subscription's `outputDelivery` says: by default atomically (Kafka:
+ * transactional producer with sendOffsets; embedded: one PostgreSQL transaction), so a
+ * read-process-write processor is effectively-once.
  */
 export interface BatchContext {
   append(records: readonly AppendRecord[]): void;
@@ -74,6 +75,18 @@ export interface SubscribeOptions {
    * with output waits for its transaction. Default: one batch at a time.
    */
   readonly concurrentPartitions?: boolean;
+  /**
+   * How records staged with `BatchContext.append` are written. 'atomic' (default): together with
+   * the checkpoint, all or nothing. 'at-least-once': appended durably (idempotent producer,
+   * acks=all) and only then checkpointed, so a crash between the two delivers the batch again
+   * and its outputs are appended a second time. Only for handlers whose outputs are deterministic
+   * and carry the `ledger_source` position that lets every consumer drop what it has seen
+   * (streams/runtime does both). On Kafka this takes the transaction, its markers and the
+   * read_committed wait off the path (a hop's p99 ~11 ms instead of ~50 ms, docs/BENCHMARKS.md
+   * "Live path on Kafka"). The embedded adapter writes atomically either way: one PostgreSQL
+   * transaction satisfies both.
+   */
+  readonly outputDelivery?: 'atomic' | 'at-least-once';
   /**
    * Called once per batch; the checkpoint advances past the batch only after it resolves.
    * A rejection stops the subscription (the batch is delivered again to whoever resumes).

@@ -1,10 +1,11 @@
 // A read-process-write consumer run as its own process by the contract suite's crash test, so
 // the test can kill a real process (SIGKILL) in the middle of a batch. It builds the adapter
 // through openLog from the LEDGER_* environment and copies every input record to the output
-// topic through the batch context (atomic with the checkpoint).
+// topic through the batch context (atomic with the checkpoint, or at-least-once).
 //   LEDGER_CHILD_GROUP, LEDGER_CHILD_INPUT, LEDGER_CHILD_OUTPUT: what to consume and where to write
 //   LEDGER_CHILD_BATCH_DELAY_MS: pause inside each batch, after staging (the window for the kill)
 //   LEDGER_CHILD_SESSION_TIMEOUT_MS: how soon a killed member's partitions are taken over
+//   LEDGER_CHILD_OUTPUT_DELIVERY: 'atomic' (default) or 'at-least-once'
 // It prints `staged <partition> <first offset> <count>` for each batch before the pause.
 import { readConfig } from '../../platform/config.ts';
 import { openLog } from '../open-log.ts';
@@ -19,6 +20,7 @@ const group = required('LEDGER_CHILD_GROUP');
 const input = required('LEDGER_CHILD_INPUT');
 const output = required('LEDGER_CHILD_OUTPUT');
 const batchDelayMs = Number(env.LEDGER_CHILD_BATCH_DELAY_MS ?? '0');
+const outputDelivery = env.LEDGER_CHILD_OUTPUT_DELIVERY === 'at-least-once' ? 'at-least-once' : 'atomic';
 const sessionTimeoutMs = env.LEDGER_CHILD_SESSION_TIMEOUT_MS ? Number(env.LEDGER_CHILD_SESSION_TIMEOUT_MS) : undefined;
 
 // Kafka refuses session timeouts below the broker's group.min.session.timeout.ms (6 s by default).
@@ -28,6 +30,7 @@ const subscription = await log.subscribe({
   group,
   topics: [input],
   maxBatchSize: 50,
+  outputDelivery,
   handler: async (batch, context) => {
     context.append(
       batch.records.map((record) => ({

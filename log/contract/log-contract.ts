@@ -316,6 +316,49 @@ export function defineLogContract(name: string, subject: LogContractSubject): vo
         expect(written).to.deep.equal(Array.from({ length: 40 }, (_, i) => `out-${i}`).sort());
       });
 
+      it("with outputDelivery 'at-least-once', writes every staged record, readable at once, and checkpoints after", async () => {
+        const input = await newTopic(2);
+        const output = await newTopic(2);
+        const group = freshName('group');
+        await log.append(Array.from({ length: 40 }, (_, i) => ({ topic: input, key: `k${i % 4}`, value: text(`in-${i}`) })));
+        track(await log.subscribe({ group, topics: [input], maxBatchSize: 7, outputDelivery: 'at-least-once', handler: async (batch, context) => {
+          context.append(batch.records.map((r) => ({ topic: output, key: r.key, value: text(r.value.toString().replace('in', 'out')) })));
+        } }));
+        await waitFor('the group to catch up', () => caughtUp(log, group, input));
+        const written = (await readAll(log, output)).map((r) => r.value.toString()).sort();
+        expect(written).to.deep.equal(Array.from({ length: 40 }, (_, i) => `out-${i}`).sort());
+      });
+
+      it("with outputDelivery 'at-least-once', loses nothing and repeats only in input order when a consumer process is killed and restarted", async () => {
+        const input = await newTopic(3);
+        const output = await newTopic(3);
+        const group = freshName('group');
+        const count = 1500;
+        await log.append(Array.from({ length: count }, (_, i) => ({ topic: input, key: `call-${i % 37}`, value: text(`event-${i}`) })));
+        const env = { LEDGER_CHILD_GROUP: group, LEDGER_CHILD_INPUT: input, LEDGER_CHILD_OUTPUT: output, LEDGER_CHILD_SESSION_TIMEOUT_MS: '3000', LEDGER_CHILD_OUTPUT_DELIVERY: 'at-least-once' };
+        const first = startChild({ ...subject.childEnv(), ...env, LEDGER_CHILD_BATCH_DELAY_MS: '200' });
+        await first.waitForLines((line) => line.startsWith('staged'), 4);
+        first.process.kill('SIGKILL');
+        await first.exited;
+        const second = startChild({ ...subject.childEnv(), ...env, LEDGER_CHILD_BATCH_DELAY_MS: '0' });
+        try {
+          await waitFor('the restarted consumer to catch up', () => caughtUp(log, group, input));
+        } finally {
+          second.process.kill('SIGTERM');
+          await second.exited;
+        }
+        const written = await readAll(log, output);
+        expect(new Set(written.map((r) => r.value.toString())).size, 'inputs with output').to.equal(count);
+        // Per key, outputs follow the input order and a repeat starts again at an earlier input,
+        // so dropping every output at or below the highest input seen keeps each input exactly
+        // once: what lets consumers drop repeats by position (streams/runtime/source-position.ts).
+        for (const key of ['call-0', 'call-1', 'call-36']) {
+          const offsets = written.filter((r) => r.key === key).map((r) => Number(r.headers.source_offset));
+          const kept = offsets.filter((offset, i) => offsets.slice(0, i).every((before) => before < offset));
+          expect(kept, `${key}: outputs kept by position`).to.deep.equal([...new Set(offsets)].sort((a, b) => a - b));
+        }
+      });
+
       it('redelivers a batch whose handler failed, to the next subscriber', async () => {
         const topic = await newTopic(1);
         const group = freshName('group');

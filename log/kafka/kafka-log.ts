@@ -104,6 +104,7 @@ export class KafkaLog implements LedgerLog {
       transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 60_000,
       sessionTimeoutMs: this.#options.sessionTimeoutMs ?? 30_000,
       partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 6,
+      append: (records) => this.append(records),
     }, options);
     this.#subscriptions.add(subscription);
     subscription.done.then(

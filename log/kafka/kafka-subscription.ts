@@ -1,9 +1,10 @@
 // One member of a consumer group: batches from kafkajs (eachBatch), cut to maxBatchSize,
 // handed to the handler; the checkpoint advances only after the handler resolves. A batch
 // whose handler staged output commits output and checkpoint in one transaction
-// (transactional-outputs.ts); any other batch commits its checkpoint directly.
+// (transactional-outputs.ts), or, for an at-least-once subscription, appends the output and
+// then checkpoints; any other batch commits its checkpoint directly.
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { AppendRecord, LogRecord, SubscribeOptions, Subscription } from '../port.ts';
+import type { AppendRecord, AppendResult, LogRecord, SubscribeOptions, Subscription } from '../port.ts';
 import type { LogSink } from './log-sink.ts';
 import { toLogRecord } from './records.ts';
 import type { TopicPartitions } from './topic-partitions.ts';
@@ -18,6 +19,8 @@ export interface KafkaSubscriptionDeps {
   readonly transactionTimeoutMs: number;
   readonly sessionTimeoutMs: number;
   readonly partitionsConsumedConcurrently: number;
+  /** The log's own durable append (idempotent producer, acks=all), for at-least-once outputs. */
+  readonly append: (records: readonly AppendRecord[]) => Promise<AppendResult[]>;
 }
 
 const defaultMaxBatchSize = 1000;
@@ -36,6 +39,7 @@ function lostGroupMembership(error: unknown): boolean {
 export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, options: SubscribeOptions): Promise<Subscription> {
   const { group } = options;
   const maxBatchSize = options.maxBatchSize ?? defaultMaxBatchSize;
+  const atLeastOnce = options.outputDelivery === 'at-least-once';
   const consumer: Consumer = deps.kafka.consumer({
     groupId: group,
     readUncommitted: false,
@@ -90,6 +94,13 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
     await options.handler({ topic, partition, records, assignmentEpoch: generation }, { append: (more) => { staged.push(...more); } });
     const first = records[0].offset;
     const next = records[records.length - 1].offset + 1;
+    if (staged.length > 0 && atLeastOnce) {
+      // Durable before the checkpoint moves: a crash in between appends the outputs again, and
+      // their consumers drop them by position (see SubscribeOptions.outputDelivery).
+      await deps.append(staged);
+      payload.resolveOffset(String(next - 1));
+      return 'done';
+    }
     if (staged.length > 0) {
       const outcome = await outputs.commit(topic, partition, generation, first, next, staged);
       if (outcome.kind === 'already-committed') {

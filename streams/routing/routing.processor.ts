@@ -24,6 +24,8 @@ export type RoutingSites = Sites<RoutingState>;
 
 export const routingProcessor: ProcessorDefinition<RoutingSites, RoutingInput> = perSiteProcessor<RoutingState, RoutingInput, RoutingSnapshot>({
   name: 'streams.routing', component: routingComponent, version: routingVersion, inputTopic: routingInputsTopic, inputTypes: routingInputTypes,
+  // The live path: offers must reach agents within tens of milliseconds (docs/routing.md, "Delivery").
+  outputDelivery: 'at-least-once',
   initialState, decide, toSnapshot, fromSnapshot,
 });
 
@@ -53,25 +55,23 @@ const sequencedTypes = new Set(['InteractionStarted', 'AgentLoggedIn', 'RoutingP
 /** Events a late-arriving site cannot miss without harm: telephony reports about calls routing never saw. */
 const quietWhenUnknown = new Set(['InteractionEnded', 'InteractionAbandoned', 'CustomerIdentified']);
 
-export const sourceHeader = 'ledger_routing_source';
-
 /**
  * The sequencer: routing inputs from the three source topics onto one partition per site.
  * `sites` are the routing domains a control event (policy) is broadcast to; a policy document
  * may name its own `sites`.
  */
 export function routingSequencer(sites: readonly string[]): ProcessorDefinition<SequencerState, InputEvent> {
-  const forward = (site: string, source: { topic: string; partition: number; offset: number }): ProcessorOutput => ({
-    forward: { topic: routingInputsTopic, key: site, headers: { [sourceHeader]: `${source.topic}/${source.partition}/${source.offset}` } },
-  });
+  // The runner adds where the record came from (ledger_source), like on every processor output.
+  const forward = (site: string): ProcessorOutput => ({ forward: { topic: routingInputsTopic, key: site } });
   return {
     name: 'streams.routing-sequencer',
     component: 'streams/routing-sequencer',
     version: routingVersion,
     inputTopics: ['ledger.interactions', 'ledger.agents', 'ledger.control'],
+    outputDelivery: 'at-least-once',
     accept: (event) => (sequencedTypes.has(event.type) && event.metadata.producer.component !== routingComponent ? event : undefined),
     initialState: () => ({ interactions: new Map(), agents: new Map() }),
-    decide(event, state, source) {
+    decide(event, state) {
       const interactionId = event.metadata.interactionId ?? '';
       switch (event.type) {
         case 'InteractionStarted':
@@ -80,12 +80,12 @@ export function routingSequencer(sites: readonly string[]): ProcessorDefinition<
         case 'AgentLoggedIn': {
           const data = event.data as LedgerEventMap['AgentLoggedIn'];
           state.agents.set(data.agentId, data.site);
-          return [forward(data.site, source)];
+          return [forward(data.site)];
         }
         case 'RoutingPolicyPublished':
         case 'CohortPolicyPublished': {
           const named = policySites((event.data as { document: string }).document);
-          return (named ?? sites).map((site) => forward(site, source));
+          return (named ?? sites).map((site) => forward(site));
         }
       }
       if (interactionInputs.has(event.type)) {
@@ -95,7 +95,7 @@ export function routingSequencer(sites: readonly string[]): ProcessorDefinition<
           if (quietWhenUnknown.has(event.type)) return [];
           throw new UnroutableInput('unknown-interaction', `${event.type}: metadata.interactionId: no InteractionStarted gave the site of interaction '${interactionId}' [unknown-interaction]`);
         }
-        return [forward(site, source)];
+        return [forward(site)];
       }
       const agentId = (event.data as { agentId: string }).agentId;
       const site = state.agents.get(agentId);
@@ -104,7 +104,7 @@ export function routingSequencer(sites: readonly string[]): ProcessorDefinition<
         if (event.type === 'AgentStateChanged' && (event.data as LedgerEventMap['AgentStateChanged']).state === 'OFFLINE') return [];
         throw new UnroutableInput('unknown-agent', `${event.type}: agentId: agent '${agentId}' has not logged in at any site [unknown-agent]`);
       }
-      return [forward(site, source)];
+      return [forward(site)];
     },
     toSnapshot: (state) => ({ interactions: [...state.interactions.entries()], agents: [...state.agents.entries()] }),
     fromSnapshot: (snapshot) => {

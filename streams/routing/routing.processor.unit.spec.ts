@@ -23,10 +23,10 @@ describe('routing sequencer', function () {
   };
 
   describe('when an interaction started at a site', function () {
-    it('forwards its routing inputs keyed by that site, naming the source', function () {
+    it('forwards its routing inputs keyed by that site', function () {
       const { outputs } = feed([started('c1', 'bj'), ev.queued('c1', 'cards', 1)]);
       expect(outputs[0]).to.deep.equal([]);
-      expect(outputs[1]).to.deep.equal([{ forward: { topic: routingInputsTopic, key: 'bj', headers: { ledger_routing_source: 'ledger.interactions/0/1' } } }]);
+      expect(outputs[1]).to.deep.equal([{ forward: { topic: routingInputsTopic, key: 'bj' } }]);
     });
 
     it('forgets it when it ends', function () {

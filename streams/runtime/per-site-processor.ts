@@ -9,6 +9,7 @@ export interface SiteDecider<State, Input, Snapshot> {
   readonly version: string;
   readonly inputTopic: string;
   readonly inputTypes: readonly string[];
+  readonly outputDelivery?: 'atomic' | 'at-least-once';
   initialState(): State;
   decide(input: Input, state: State): readonly ProcessorOutput[];
   toSnapshot(state: State): Snapshot;
@@ -24,6 +25,7 @@ export function perSiteProcessor<State, Input, Snapshot>(decider: SiteDecider<St
     component: decider.component,
     version: decider.version,
     inputTopics: [decider.inputTopic],
+    outputDelivery: decider.outputDelivery,
     accept: (event: InputEvent) => (accepted.has(event.type) ? (event as unknown as Input) : undefined),
     initialState: () => new Map(),
     decide: (input, sites, source) => {

@@ -46,6 +46,12 @@ export interface ProcessorDefinition<State, Input> {
   readonly component: string;
   readonly version: string;
   readonly inputTopics: readonly string[];
+  /**
+   * How outputs reach the log (log/port.ts SubscribeOptions.outputDelivery). Live-path
+   * processors (routing, risk) choose 'at-least-once' for latency; the runner makes repeats
+   * harmless. Default 'atomic'.
+   */
+  readonly outputDelivery?: 'atomic' | 'at-least-once';
   /** The inputs it decides on; others are skipped (not dead-lettered). */
   accept(event: InputEvent): Input | undefined;
   initialState(): State;

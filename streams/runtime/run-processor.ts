@@ -2,7 +2,11 @@
 // the log port (decode and dead letters as log/runtime/run-consumer.ts does), keeps one decider state per input partition,
 // feeds it each accepted event in offset order, encodes the decisions with deterministic event
 // ids (UUIDv5 of component + input event id + index) and stages them in the batch context, so
-// they commit atomically with the checkpoint (effectively-once read-process-write).
+// they commit atomically with the checkpoint (effectively-once read-process-write) — or, for a
+// live-path processor (definition.outputDelivery 'at-least-once'), are appended before the
+// checkpoint moves. Either way each output carries its source position (source-position.ts) and
+// every processor drops inputs whose position it has already seen, so a redelivered batch's
+// repeated outputs change nothing downstream: no effect twice.
 //
 // State: on the first batch of a partition (or when a batch does not follow on from the state:
 // a redelivered batch, or records another group member decided meanwhile), the state is restored from the newest snapshot at or before
@@ -17,6 +21,7 @@ import { describeError } from '../../log/runtime/errors.ts';
 import type { DecodedEvent, EncodableEvent, EventCodec } from '../../schemas/codec/event-codec.ts';
 import type { Decision, Forward, InputEvent, ProcessorDefinition, ProcessorOutput } from './processor.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
+import { SourceMarks, sourceHeader, sourceHeaderValue } from './source-position.ts';
 import { decisionId } from './uuid-v5.ts';
 
 export interface RunProcessorOptions<State, Input> {
@@ -47,6 +52,8 @@ export interface ProcessorStats {
   /** Inputs refused by the decider, by the error's `kind` (e.g. unknown-agent) or name. */
   rejected: Record<string, number>;
   deadLettered: number;
+  /** Inputs dropped as repeats of outputs already seen (an upstream at-least-once redelivery). */
+  duplicates: number;
   /** Records replayed to rebuild state after a snapshot. */
   replayed: number;
   restores: number;
@@ -64,6 +71,8 @@ export interface RunningProcessor<State> {
 
 interface PartitionState<State> {
   state: State;
+  /** Highest source position seen per upstream writer: decided like the state, snapshotted with it. */
+  readonly marks: SourceMarks;
   nextOffset: number;
   sinceSnapshot: number;
   /** The log's assignment epoch of the last batch this state decided (when the adapter gives one). */
@@ -116,6 +125,20 @@ export async function outputRecords(
   return records;
 }
 
+/** What the runner snapshots per partition: the decider's state and the source marks beside it. */
+interface ProcessorSnapshot {
+  readonly format: typeof processorSnapshotFormat;
+  readonly state: unknown;
+  readonly sourceMarks: [string, number, number][];
+}
+
+const processorSnapshotFormat = 2;
+
+/** Snapshots written before source marks existed are not used: the state is rebuilt from the log instead. */
+function isProcessorSnapshot(value: unknown): value is ProcessorSnapshot {
+  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === processorSnapshotFormat;
+}
+
 function isForward(output: ProcessorOutput): output is Forward {
   return 'forward' in output;
 }
@@ -143,7 +166,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
   const topicName = options.topicName ?? ((topic: string) => topic);
   const snapshotEvery = options.snapshotEvery ?? 10_000;
   const partitions = new Map<string, PartitionState<State>>();
-  const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, replayed: 0, restores: 0, snapshotsWritten: 0, snapshotFailures: 0 };
+  const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, duplicates: 0, replayed: 0, restores: 0, snapshotsWritten: 0, snapshotFailures: 0 };
   const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
   const decodeInput = async (value: Buffer): Promise<DecodedEvent> => {
     const event = await codec.decode(value);
@@ -160,15 +183,21 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
   /** Snapshot at or before `offset`, then the log up to it, outputs dropped. */
   const restore = async (topic: string, partition: number, offset: number): Promise<PartitionState<State>> => {
     stats.restores++;
-    const snapshot = await snapshots.latest(definition.name, topic, partition, offset);
+    const found = await snapshots.latest(definition.name, topic, partition, offset);
+    const snapshot = found && isProcessorSnapshot(found.state) ? { nextOffset: found.nextOffset, ...found.state } : undefined;
     const restored: PartitionState<State> = {
       state: snapshot ? definition.fromSnapshot(snapshot.state) : definition.initialState(),
+      marks: new SourceMarks(snapshot?.sourceMarks),
       nextOffset: snapshot?.nextOffset ?? 0,
       sinceSnapshot: 0,
     };
     if (restored.nextOffset < offset) {
       for await (const records of log.readRange({ topic, partitions: [partition], from: { offset: restored.nextOffset }, to: { offset } })) {
         for (const record of records) {
+          if (restored.marks.seenBefore(record.headers)) {
+            restored.nextOffset = record.offset + 1;
+            continue;
+          }
           let event: DecodedEvent;
           try {
             event = await decodeInput(record.value);
@@ -193,7 +222,9 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
   const deadLetterTopic = topicName(options.deadLetterTopic ?? defaultDeadLetterTopic);
   const deadLetter = (context: BatchContext, record: LogRecord, stage: 'decode' | 'handle', error: unknown): void => {
     const reason = describeError(error);
-    context.append([deadLetterRecord(deadLetterTopic, group, record, stage, reason)]);
+    const dead = deadLetterRecord(deadLetterTopic, group, record, stage, reason);
+    // Positioned like any output, so a redelivered batch's repeat is recognisable as one.
+    context.append([{ ...dead, headers: { ...dead.headers, [sourceHeader]: sourceHeaderValue(group, record.topic, record.partition, record.offset, 0) } }]);
     stats.deadLettered++;
     options.onDeadLetter?.(record, reason);
   };
@@ -229,6 +260,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
     maxBatchSize: options.maxBatchSize,
     // State is kept per partition, so partitions may be decided at once.
     concurrentPartitions: true,
+    outputDelivery: definition.outputDelivery ?? 'atomic',
     startFrom: options.startFrom,
     handler: async (batch, context) => {
       if (batch.records.length === 0) return;
@@ -236,6 +268,11 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
       const partition = await stateFor(batch.topic, batch.partition, batch.records[0].offset, batch.assignmentEpoch);
       partition.assignmentEpoch = batch.assignmentEpoch;
       for (const record of batch.records) {
+        if (partition.marks.seenBefore(record.headers)) {
+          partition.nextOffset = record.offset + 1;
+          stats.duplicates++;
+          continue;
+        }
         let event: DecodedEvent;
         try {
           event = await decodeInput(record.value);
@@ -263,7 +300,8 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
         else {
           let records: AppendRecord[];
           try {
-            records = await outputRecords(codec, definition.component, definition.version, event, record, outputs, topicName);
+            records = (await outputRecords(codec, definition.component, definition.version, event, record, outputs, topicName))
+              .map((out, index) => ({ ...out, headers: { ...out.headers, [sourceHeader]: sourceHeaderValue(group, record.topic, record.partition, record.offset, index) } }));
           } catch (error) {
             partitions.delete(key);
             // A decision that does not encode is a bug in the decider, not bad input: stop loudly.
@@ -277,7 +315,8 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
         if (partition.sinceSnapshot >= snapshotEvery) {
           partition.sinceSnapshot = 0;
           try {
-            await snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, definition.toSnapshot(partition.state));
+            const snapshot: ProcessorSnapshot = { format: processorSnapshotFormat, state: definition.toSnapshot(partition.state), sourceMarks: partition.marks.toJSON() };
+            await snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, snapshot);
             stats.snapshotsWritten++;
           } catch (error) {
             // A snapshot only shortens the next restart; losing one must not stop the decisions.
