@@ -76,6 +76,7 @@ export class EventCodec {
   private readonly registry: SchemaRegistry;
   private readonly personalData: PersonalDataProtector | undefined;
   private readonly idsByType = new Map<string, number>();
+  private readonly registering = new Map<string, Promise<number>>();
   private readonly readers = new Map<number, ReaderForId>();
 
   constructor(options: { catalogue: Catalogue; registry: SchemaRegistry; personalData?: PersonalDataProtector }) {
@@ -90,13 +91,19 @@ export class EventCodec {
   }
 
   async schemaIdFor(definition: EventTypeDefinition): Promise<number> {
-    let id = this.idsByType.get(definition.type);
-    if (id === undefined) {
-      id = await this.registry.register(definition.subject, JSON.stringify(definition.schema));
-      this.idsByType.set(definition.type, id);
-      this.readers.set(id, { definition, resolver: undefined });
+    const id = this.idsByType.get(definition.type);
+    if (id !== undefined) return id;
+    // One registration per type however many encodes ask for it at once.
+    let registering = this.registering.get(definition.type);
+    if (!registering) {
+      registering = this.registry.register(definition.subject, JSON.stringify(definition.schema)).then((registered) => {
+        this.idsByType.set(definition.type, registered);
+        this.readers.set(registered, { definition, resolver: undefined });
+        return registered;
+      }).finally(() => this.registering.delete(definition.type));
+      this.registering.set(definition.type, registering);
     }
-    return id;
+    return registering;
   }
 
   definitionOf(event: EncodableEvent): EventTypeDefinition {

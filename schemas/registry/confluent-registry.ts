@@ -6,6 +6,12 @@ import { IncompatibleSchemaError, SchemaNotFoundError, type SchemaRegistry } fro
 
 const { SchemaRegistry: ConfluentClient } = confluent;
 
+const compatibilityRetries = 8;
+
+function isCompatibilityMismatch(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'ConfluentSchemaRegistryCompatibilityError';
+}
+
 interface HttpError {
   readonly status?: number;
   readonly message?: string;
@@ -22,17 +28,26 @@ export class ConfluentSchemaRegistry implements SchemaRegistry {
   }
 
   async register(subject: string, schema: string): Promise<number> {
-    try {
-      const { id } = await this.client.register(
-        { type: SchemaType.AVRO, schema },
-        { subject, compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE },
-      );
-      this.texts.set(id, schema);
-      return id;
-    } catch (error) {
-      const status = (error as HttpError).status;
-      if (status === 409) throw new IncompatibleSchemaError(`${subject}: the registry refused the schema as incompatible (BACKWARD_TRANSITIVE): ${(error as Error).message}`);
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { id } = await this.client.register(
+          { type: SchemaType.AVRO, schema },
+          { subject, compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE },
+        );
+        this.texts.set(id, schema);
+        return id;
+      } catch (error) {
+        const status = (error as HttpError).status;
+        if (status === 409) throw new IncompatibleSchemaError(`${subject}: the registry refused the schema as incompatible (BACKWARD_TRANSITIVE): ${(error as Error).message}`);
+        // The client creates a subject first and sets its compatibility after: a second process
+        // registering the same new subject in between sees the registry's default (NONE). That
+        // window closes within milliseconds; a subject someone set to another level stays refused.
+        if (!isCompatibilityMismatch(error)) throw error;
+        if (attempt >= compatibilityRetries) {
+          throw new Error(`${subject}: the registry's compatibility for this subject is not BACKWARD_TRANSITIVE (${(error as Error).message}); set it with PUT /config/${subject}`, { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
   }
 
