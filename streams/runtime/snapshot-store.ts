@@ -53,14 +53,22 @@ export class PostgresSnapshotStore implements SnapshotStore {
   }
 
   migrate(): Promise<void> {
-    this.migrated ??= this.pool
-      .query(
-        `create schema if not exists "${this.schema}";
-         create table if not exists ${this.table} (
-           processor text not null, topic text not null, partition int not null, next_offset bigint not null,
-           taken_at timestamptz not null default now(), state bytea not null,
-           primary key (processor, topic, partition, next_offset))`,
-      )
+    const create = () => this.pool.query(
+      `create schema if not exists "${this.schema}";
+       create table if not exists ${this.table} (
+         processor text not null, topic text not null, partition int not null, next_offset bigint not null,
+         taken_at timestamptz not null default now(), state bytea not null,
+         primary key (processor, topic, partition, next_offset))`,
+    );
+    // Several processors of one process (or several processes) may create the table at the same
+    // moment; "if not exists" does not stop PostgreSQL's catalog from refusing the second one
+    // (unique_violation on pg_type or duplicate_table). By then the table exists: check once more.
+    this.migrated ??= create()
+      .catch((error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        if (code === '23505' || code === '42P07' || code === '42P06') return create();
+        throw error;
+      })
       .then(() => undefined);
     return this.migrated;
   }
