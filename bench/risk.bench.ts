@@ -15,7 +15,7 @@ import { ConfluentSchemaRegistry } from '../schemas/registry/confluent-registry.
 import { KafkaLog } from '../log/kafka/kafka-log.ts';
 import { pinoSink } from '../log/kafka/pino-sink.ts';
 import { readConfig } from '../platform/config.ts';
-import { decideAll, defaultReactors, startCallProcessor } from '../streams/risk/call-processor.ts';
+import { decideAll, defaultReactors, riskProcessor, startCallProcessor } from '../streams/risk/call-processor.ts';
 import { loadCorpus } from '../test/corpus/evaluate.ts';
 import { CallBuilder, eventsOfScript } from '../test/support/call-builder.ts';
 import { testDatabaseUrl } from '../test/support/test-database.ts';
@@ -65,7 +65,7 @@ async function kafkaLatency(samples: number): Promise<{ samples: number; p50: nu
   const latencies: number[] = [];
   let resolveAll: () => void = () => undefined;
   const allSeen = new Promise<void>((resolve) => { resolveAll = resolve; });
-  const processor = await startCallProcessor({ log, codec, personalData, group: `risk-bench-${randomUUID()}`, topics, startFrom: 'earliest' });
+  const processor = await startCallProcessor({ kind: riskProcessor, log, codec, personalData, group: `risk-bench-${randomUUID()}`, topics, startFrom: 'earliest' });
   const watcher = await log.subscribe({
     group: `risk-bench-watch-${randomUUID()}`, topics: [topics.interactions], startFrom: 'earliest',
     handler: async (batch) => {

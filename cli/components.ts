@@ -5,7 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import { apiComponent } from '../api/component.ts';
 import { projectionsComponent } from '../projections/component.ts';
 import { degradationComponent } from '../platform/degradation/component.ts';
-import { callProcessorComponent } from '../streams/risk/component.ts';
+import { qaSummaryProcessorComponent, riskProcessorComponent } from '../streams/risk/component.ts';
 import { routingComponent } from '../streams/routing/component.ts';
 import { outboundComponent } from '../streams/outbound/component.ts';
 import { simulatorComponent } from '../producers/simulator/component.ts';
@@ -18,13 +18,14 @@ export interface RunningComponent {
 export interface Component {
   readonly name: string;
   /**
-   * The non-core feature the component serves (e.g. `qa`): `call-ledger run` stops it while the
-   * system mode sheds that feature and starts it again afterwards (it resumes from its
-   * checkpoints). Absent: core, runs whatever the mode. Read models declare theirs on ReadModel.
+   * The non-core feature the component serves (e.g. `qa`), or several: `call-ledger run` stops it
+   * while the system mode sheds that feature (any one of them) and starts it again afterwards (it
+   * resumes from its checkpoints). Absent: core, runs whatever the mode. Read models declare
+   * theirs on ReadModel.
    */
-  readonly sheddableFeature?: string;
+  readonly sheddableFeature?: string | readonly string[];
   start(ledger: Ledger, logger: Logger): Promise<RunningComponent>;
 }
 
 // The simulator starts last so it stops first: its agents log out while routing still listens.
-export const components: readonly Component[] = [projectionsComponent, routingComponent, outboundComponent, callProcessorComponent, degradationComponent, apiComponent, simulatorComponent];
+export const components: readonly Component[] = [projectionsComponent, routingComponent, outboundComponent, riskProcessorComponent, qaSummaryProcessorComponent, degradationComponent, apiComponent, simulatorComponent];

@@ -23,7 +23,7 @@ import { InMemoryDataKeyStore } from '../schemas/pii/data-key-store.ts';
 import { PersonalDataProtector } from '../schemas/pii/personal-data.ts';
 import { ConfluentSchemaRegistry } from '../schemas/registry/confluent-registry.ts';
 import { outputRecords } from '../streams/runtime/run-processor.ts';
-import { callProcessorComponent, callProcessorDefinition, callProcessorVersion, defaultReactors, sharedPolicies } from '../streams/risk/call-processor.ts';
+import { callProcessorReplays, callProcessorVersion } from '../streams/risk/call-processor.ts';
 import { CallBuilder, fixtureUuid } from '../test/support/call-builder.ts';
 import { testDatabaseUrl } from '../test/support/test-database.ts';
 import { describeReport, verifyAudit, type AuditVerifySources } from './audit-verify.ts';
@@ -50,7 +50,7 @@ export function defineAuditVerifySpecs(kind: LogKind): void {
     const quietCall = fixtureUuid('audit-call-2');
     const redrivenCall = fixtureUuid('audit-call-3');
 
-    /** A call with a fraud phrase; its events, then the call processor's decisions, as the runtime appends them. */
+    /** A call with a fraud phrase; its events, then the call processors' decisions, as the runtime appends them. */
     async function record(id: string, customer: string): Promise<void> {
       const c = new CallBuilder({ interactionId: id, dataSubject: `customer:${customer}` });
       c.answered();
@@ -61,14 +61,14 @@ export function defineAuditVerifySpecs(kind: LogKind): void {
       const inputs: AppendRecord[] = [];
       for (const event of events) inputs.push({ topic: ledger.topic('ledger.interactions'), key: codec.keyOf(event), value: await codec.encode(event) });
       const results = await ledger.log.append(inputs);
-      const reactors = defaultReactors();
-      const definition = callProcessorDefinition(reactors, sharedPolicies(reactors));
-      const state = definition.initialState();
+      const processors = callProcessorReplays().map((replay) => ({ ...replay, state: replay.definition.initialState() }));
       const outputs: AppendRecord[] = [];
       for (const [i, event] of events.entries()) {
         const logRecord: LogRecord = { ...results[i], key: inputs[i].key, value: inputs[i].value, headers: {}, timestamp: event.metadata.occurredAt };
-        const decided = definition.decide(event, state, { ...results[i], key: logRecord.key, timestamp: logRecord.timestamp });
-        outputs.push(...(await outputRecords(codec, callProcessorComponent, callProcessorVersion, event, logRecord, decided, (t) => ledger.topic(t))));
+        for (const { kind, definition, state } of processors) {
+          const decided = definition.decide(event, state, { ...results[i], key: logRecord.key, timestamp: logRecord.timestamp });
+          outputs.push(...(await outputRecords(codec, kind.component, callProcessorVersion, event, logRecord, decided, (t) => ledger.topic(t))));
+        }
       }
       await ledger.log.append(outputs);
     }

@@ -15,7 +15,7 @@ import { EmbeddedSchemaRegistry } from '../log/embedded/embedded-schema-registry
 import type { AppendRecord, LogRecord } from '../log/port.ts';
 import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
 import { outputRecords } from '../streams/runtime/run-processor.ts';
-import { callProcessorComponent, callProcessorDefinition, callProcessorVersion, defaultReactors, sharedPolicies } from '../streams/risk/call-processor.ts';
+import { callProcessorReplays, callProcessorVersion } from '../streams/risk/call-processor.ts';
 import { CallBuilder, fixtureUuid } from '../test/support/call-builder.ts';
 import { testDatabaseUrl } from '../test/support/test-database.ts';
 import { routing as ev, offerId } from '../test/support/routing-events.ts';
@@ -47,21 +47,21 @@ describe('compliance timeline (embedded log)', function () {
     return c.events;
   }
 
-  /** Appends the call's events, then the call processor's decisions for them, as the runtime writes them. */
+  /** Appends the call's events, then the call processors' decisions for them, as the runtime writes them. */
   async function record(events: readonly AnyLedgerEvent[]): Promise<void> {
     const interactions = topics.interactions;
     const inputs: AppendRecord[] = [];
     for (const event of events) inputs.push({ topic: interactions, key: codec.keyOf(event), value: await codec.encode(event), headers: { ce_id: event.metadata.eventId } });
     const results = await ledger.log.append(inputs);
-    const reactors = defaultReactors();
-    const definition = callProcessorDefinition(reactors, sharedPolicies(reactors));
-    const state = definition.initialState();
+    const processors = callProcessorReplays().map((replay) => ({ ...replay, state: replay.definition.initialState() }));
     const outputs: AppendRecord[] = [];
     for (const [i, event] of events.entries()) {
       const position = results[i];
       const logRecord: LogRecord = { ...position, key: inputs[i].key, value: inputs[i].value, headers: {}, timestamp: event.metadata.occurredAt };
-      const decided = definition.decide(event, state, { ...position, key: logRecord.key, timestamp: logRecord.timestamp });
-      outputs.push(...(await outputRecords(codec, callProcessorComponent, callProcessorVersion, event, logRecord, decided, (t) => ledger.topic(t))));
+      for (const { kind, definition, state } of processors) {
+        const decided = definition.decide(event, state, { ...position, key: logRecord.key, timestamp: logRecord.timestamp });
+        outputs.push(...(await outputRecords(codec, kind.component, callProcessorVersion, event, logRecord, decided, (t) => ledger.topic(t))));
+      }
     }
     await ledger.log.append(outputs);
   }

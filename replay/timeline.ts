@@ -2,9 +2,10 @@
 // in log order with decoded fields (personal fields revealed for compliance, redacted for other
 // roles), each decision with the policy or rule version that took it, a hash chain over the
 // interaction's event bytes, and the decisions re-run from the recorded inputs:
-//   - risk, QA and summary: the call processor's deciders over the interaction's events on the
-//     interactions topic, with every rule version of the control topic (versions apply by their
-//     effectiveFrom against each event's time, so loading them first is what the processor did);
+//   - risk, QA and summary: the call processors' deciders (risk; QA and summary) over the
+//     interaction's events on the interactions topic, with every rule version of the control topic
+//     (versions apply by their effectiveFrom against each event's time, so loading them first is
+//     what the processors did);
 //   - routing: the decider's site stream (ledger.routing.inputs, one partition per site) replayed
 //     from its start up to the interaction's last routing input or the last input that caused one
 //     of its decisions, since a routing decision depends on every earlier call and agent state.
@@ -23,7 +24,7 @@ import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
 import type { PersonalDataProtector } from '../schemas/pii/personal-data.ts';
 import { causationHeader, decisionEvent } from '../streams/runtime/run-processor.ts';
 import type { InputSource, ProcessorOutput } from '../streams/runtime/processor.ts';
-import { callProcessorComponent, callProcessorDefinition, callProcessorVersion, defaultReactors, loadPolicies, sharedPolicies } from '../streams/risk/call-processor.ts';
+import { callProcessorReplays, callProcessorVersion, loadPolicies } from '../streams/risk/call-processor.ts';
 import { routingInputsTopic, routingProcessor, routingVersion } from '../streams/routing/routing.processor.ts';
 import { routingComponent } from '../streams/routing/routing.decider.ts';
 
@@ -254,27 +255,30 @@ export class TimelineBuilder {
     const { log, codec, personalData } = this.sources;
     const expected = new Map<string, { type: string; component: string; data: unknown }>();
 
-    // Risk, QA, summary.
-    const reactors = defaultReactors();
-    const shared = sharedPolicies(reactors);
-    if (await log.describeTopic(this.topics.control).then(() => true, () => false)) await loadPolicies(log, codec, reactors, shared, this.topics.control);
-    const calls = callProcessorDefinition(reactors, shared);
-    const callState = calls.initialState();
-    const inputs = located.filter((l) => l.record.topic === this.topics.interactions).sort((a, b) => a.record.partition - b.record.partition || a.record.offset - b.record.offset);
-    for (const { record, event } of inputs) {
-      const revealed = (await revealOrFlag(personalData, codec.catalogue.get(event.type), event)).event as unknown as AnyLedgerEvent;
-      let outputs: readonly ProcessorOutput[];
-      try {
-        outputs = calls.decide(revealed, callState, sourceOf(record));
-      } catch (error) {
-        if ((error as { retriable?: unknown }).retriable === false) continue;
-        throw error;
+    // Risk, then QA and summary: each processor's deciders, ids in its own namespace.
+    const calls = callProcessorReplays();
+    const hasControl = await log.describeTopic(this.topics.control).then(() => true, () => false);
+    const inputs: { record: LogRecord; revealed: AnyLedgerEvent }[] = [];
+    for (const { record, event } of located.filter((l) => l.record.topic === this.topics.interactions).sort((a, b) => a.record.partition - b.record.partition || a.record.offset - b.record.offset)) {
+      inputs.push({ record, revealed: (await revealOrFlag(personalData, codec.catalogue.get(event.type), event)).event as unknown as AnyLedgerEvent });
+    }
+    for (const { kind, reactors, shared, definition } of calls) {
+      if (hasControl) await loadPolicies(log, codec, reactors, shared, this.topics.control);
+      const state = definition.initialState();
+      for (const { record, revealed } of inputs) {
+        let outputs: readonly ProcessorOutput[];
+        try {
+          outputs = definition.decide(revealed, state, sourceOf(record));
+        } catch (error) {
+          if ((error as { retriable?: unknown }).retriable === false) continue;
+          throw error;
+        }
+        outputs.forEach((output, index) => {
+          if ('forward' in output) return;
+          const decided = decisionEvent(kind.component, callProcessorVersion, revealed, output, index);
+          expected.set(decided.metadata.eventId, { type: decided.type, component: decided.metadata.producer.component, data: decided.data });
+        });
       }
-      outputs.forEach((output, index) => {
-        if ('forward' in output) return;
-        const decided = decisionEvent(callProcessorComponent, callProcessorVersion, revealed, output, index);
-        expected.set(decided.metadata.eventId, { type: decided.type, component: decided.metadata.producer.component, data: decided.data });
-      });
     }
 
     // Routing: the site's whole ordered stream up to this interaction's last routing input or decision cause.
@@ -315,7 +319,7 @@ export class TimelineBuilder {
     }
 
     const checks: DecisionCheck[] = [];
-    const reproducible = new Set([...reactors.map((r) => r.component), routingComponent]);
+    const reproducible = new Set([...calls.flatMap((c) => c.reactors.map((r) => r.component)), routingComponent]);
     for (const { event } of located) {
       const component = event.metadata.producer.component;
       if (!reproducible.has(component)) continue;

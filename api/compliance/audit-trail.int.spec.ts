@@ -26,9 +26,12 @@ describe('compliance audit trail (real server, embedded log, real read model)', 
   const prefix = `pa_${randomBytes(4).toString('hex')}`;
   const interactionId = `ix-${randomUUID()}`;
 
-  function decision(type: 'RoutingDecided' | 'RiskAlertRaised' | 'QaScoreComputed', seconds: number): AnyLedgerEvent {
+  // Each decision as its decider signs it (producer.component), whichever processor ran the decider.
+  const deciders = { RoutingDecided: 'streams/routing', RiskAlertRaised: 'streams/risk', QaScoreComputed: 'streams/qa' } as const;
+
+  function decision(type: keyof typeof deciders, seconds: number): AnyLedgerEvent {
     const sample = sampleEvent(type);
-    return { ...sample, metadata: { ...sample.metadata, eventId: randomUUID(), interactionId, occurredAt: Date.UTC(2026, 10, 26, 2, 0, seconds), producer: { component: 'streams/risk-qa', version: '3' } } } as AnyLedgerEvent;
+    return { ...sample, metadata: { ...sample.metadata, eventId: randomUUID(), interactionId, occurredAt: Date.UTC(2026, 10, 26, 2, 0, seconds), producer: { component: deciders[type], version: '3' } } } as AnyLedgerEvent;
   }
 
   async function rebuildTrail(): Promise<void> {

@@ -1,7 +1,7 @@
 // npm run stress -- --profile 3x|surge [--peak <calls/hour>] [--agents n] [--warmup 30s --hold 150s]
 //                   [--base 60s --surge 120s --after 60s] [--drain 90s] [--seed n]
 // The whole pipeline on Kafka under simulated traffic: `call-ledger run` as a child process
-// (projections, routing, risk/QA, API; a fresh PostgreSQL schema and projection prefix), the
+// (projections, routing, risk, QA/summaries, API; a fresh PostgreSQL schema and projection prefix), the
 // traffic simulator here at a multiple of a configured historical peak. Reports JSON on stdout:
 // accepted events/s, latency p50/p99 per stage, consumer lag per group over time, decisions per
 // second, errors, and whether anything was lost (counted end to end); writes a self-contained
@@ -45,6 +45,8 @@ const groups: readonly (readonly [string, readonly string[]])[] = [
   ['streams.routing-sequencer', [topics.interactions, topics.agents]],
   ['streams.routing', [topics.inputs]],
   ['streams.risk-qa', [topics.interactions]],
+  // Sheddable: while DEGRADED it pauses and its lag grows; the drain waits for it to catch up.
+  ['streams.qa-summary', [topics.interactions]],
   ['projections', [topics.interactions, topics.agents]],
 ];
 const simulatorSource = 'simulator/producers/simulator';

@@ -11,8 +11,8 @@ export interface Consumption {
 }
 
 export interface SheddableOptions {
-  /** The feature the consumer serves, as SystemModeChanged.shedFeatures names it (e.g. analytics). */
-  readonly feature: string;
+  /** The feature the consumer serves, as SystemModeChanged.shedFeatures names it (e.g. analytics); several: it pauses when any one is shed. */
+  readonly feature: string | readonly string[];
   readonly watch: SystemModeWatch;
   readonly start: () => Promise<Consumption>;
   /** Told after each pause and resume, with the mode that caused it. */
@@ -23,9 +23,10 @@ export interface SheddableConsumption extends Consumption {
   paused(): boolean;
 }
 
-/** A mode other than NORMAL that lists the feature sheds it. */
-export function sheds(mode: SystemModeChangedData | null, feature: string): boolean {
-  return mode !== null && mode.mode !== 'NORMAL' && mode.shedFeatures.includes(feature);
+/** A mode other than NORMAL that lists the feature (or one of the features) sheds it. */
+export function sheds(mode: SystemModeChangedData | null, feature: string | readonly string[]): boolean {
+  if (mode === null || mode.mode === 'NORMAL') return false;
+  return typeof feature === 'string' ? mode.shedFeatures.includes(feature) : feature.some((f) => mode.shedFeatures.includes(f));
 }
 
 export async function runSheddable(options: SheddableOptions): Promise<SheddableConsumption> {

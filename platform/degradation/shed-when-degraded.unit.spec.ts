@@ -33,6 +33,15 @@ describe('sheddable consumers', () => {
     expect(sheds(mode('NORMAL', ['analytics']), 'analytics')).to.equal(false);
   });
 
+  it('serving several features, shed when any one of them is', () => {
+    const qaAndSummaries = ['qa', 'summary'];
+    expect(sheds(mode('DEGRADED', ['summary']), qaAndSummaries)).to.equal(true);
+    expect(sheds(mode('DEGRADED', ['qa', 'analytics']), qaAndSummaries)).to.equal(true);
+    expect(sheds(mode('DEGRADED', ['analytics']), qaAndSummaries)).to.equal(false);
+    expect(sheds(mode('NORMAL', ['qa', 'summary']), qaAndSummaries)).to.equal(false);
+    expect(sheds(null, qaAndSummaries)).to.equal(false);
+  });
+
   it('stop on DEGRADED, start again on NORMAL, once each, and stay stopped after stop()', async () => {
     const events: string[] = [];
     const watch = handWatch(null);

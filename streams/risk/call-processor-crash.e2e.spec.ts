@@ -1,10 +1,10 @@
-// The risk/QA/summary processor survives a crash in the middle of a call, on both log adapters.
-// It runs in a child process (call-processor-child.ts) with PostgreSQL snapshots every few
-// records; the test lets it decide a voiceprint MISMATCH, kills it with SIGKILL before the
+// The call processors (risk; QA and summaries) survive a crash in the middle of a call, on both
+// log adapters. They run in a child process (call-processor-child.ts) with PostgreSQL snapshots
+// every few records; the test lets it decide a voiceprint MISMATCH, kills it with SIGKILL before the
 // transfer request arrives, starts it again, and appends the request: the transfer is still
 // blocked for the MISMATCH (not for a voiceprint the restarted process never saw) and step-up
 // is requested. Afterwards every decision in the log must be exactly what a pure replay of the
-// partition's records through the deciders gives: same ids, same content, none missing, none
+// partition's records through each processor's deciders gives: same ids, same content, none missing, none
 // duplicated. Kafka: runs against the broker and registry CI starts, and fails loudly without.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -29,7 +29,7 @@ import { testDatabaseUrl } from '../../test/support/test-database.ts';
 import { qaComponent } from '../qa/qa.decider.ts';
 import { decisionEvent } from '../runtime/run-processor.ts';
 import { summaryComponent } from '../summary/summary.decider.ts';
-import { callProcessorComponent, callProcessorVersion, decideCall, defaultReactors, sharedPolicies } from './call-processor.ts';
+import { callProcessorReplays, callProcessorVersion, decideCall, riskProcessor } from './call-processor.ts';
 import { riskComponent } from './risk.decider.ts';
 
 const childScript = fileURLToPath(new URL('./call-processor-child.ts', import.meta.url));
@@ -54,7 +54,7 @@ async function openHarness(adapter: 'embedded' | 'kafka'): Promise<Harness> {
   const env: Record<string, string> = {
     LEDGER_LOG: adapter, LEDGER_DATABASE_URL: databaseUrl, LEDGER_DB_SCHEMA: schema, LEDGER_KAFKA_BROKERS: kafkaBrokers.join(','),
     LEDGER_REGISTRY_URL: registryUrl, LEDGER_LOG_LEVEL: 'error', LEDGER_MASTER_KEY: masterKey, CALL_NAMESPACE: namespace,
-    CALL_GROUP: `risk-crash-${randomUUID()}`, CALL_SNAPSHOT_EVERY: '3',
+    CALL_GROUP_PREFIX: `risk-crash-${randomUUID()}.`, CALL_SNAPSHOT_EVERY: '3',
     // Kafka brokers refuse session timeouts under group.min.session.timeout.ms (6 s by default).
     CALL_SESSION_TIMEOUT_MS: adapter === 'kafka' ? '6000' : '3000',
   };
@@ -128,7 +128,7 @@ function startChild(env: Record<string, string>): Child {
     async waitForLine(prefix) {
       await waitFor(`the child to print '${prefix}'`, () => lines.some((l) => l.startsWith(prefix)) || child.exitCode !== null);
       const line = lines.find((l) => l.startsWith(prefix));
-      if (!line) throw new Error(`the risk/QA child exited (${child.exitCode}) before printing '${prefix}'`);
+      if (!line) throw new Error(`the call processors' child exited (${child.exitCode}) before printing '${prefix}'`);
       return line;
     },
   };
@@ -161,27 +161,27 @@ const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as
 
 const isOurs = (event: AnyLedgerEvent): boolean => ourComponents.has(event.metadata.producer.component);
 
-/** A pure replay: every partition's records in offset order through fresh deciders, decisions as events by id. */
+/** A pure replay: every partition's records in offset order through each processor's fresh deciders, decisions as events by id. */
 function pureReplay(read: readonly Read[]): Map<string, AnyLedgerEvent> {
-  const reactors = defaultReactors();
-  const shared = sharedPolicies(reactors);
   const expected = new Map<string, AnyLedgerEvent>();
   const partitions = new Map<number, Read[]>();
   for (const r of read) partitions.set(r.record.partition, [...(partitions.get(r.record.partition) ?? []), r]);
-  for (const records of partitions.values()) {
-    const state = reactors.map(({ reactor }) => reactor.initialState());
-    for (const { event } of records.sort((a, b) => a.record.offset - b.record.offset)) {
-      decideCall(reactors, shared, state, event).forEach((decision, index) => {
-        const out = decisionEvent(callProcessorComponent, callProcessorVersion, event, decision, index) as unknown as AnyLedgerEvent;
-        expected.set(out.metadata.eventId, out);
-      });
+  for (const { kind, reactors, shared } of callProcessorReplays()) {
+    for (const records of partitions.values()) {
+      const state = reactors.map(({ reactor }) => reactor.initialState());
+      for (const { event } of [...records].sort((a, b) => a.record.offset - b.record.offset)) {
+        decideCall(reactors, shared, state, event).forEach((decision, index) => {
+          const out = decisionEvent(kind.component, callProcessorVersion, event, decision, index) as unknown as AnyLedgerEvent;
+          expected.set(out.metadata.eventId, out);
+        });
+      }
     }
   }
   return expected;
 }
 
 for (const adapter of ['embedded', 'kafka'] as const) {
-  describe(`risk/QA processor crash and restore on the ${adapter === 'kafka' ? 'Kafka log (Apache Kafka + registry)' : 'embedded log (PostgreSQL)'}`, function () {
+  describe(`call processors (risk; QA and summaries) crash and restore on the ${adapter === 'kafka' ? 'Kafka log (Apache Kafka + registry)' : 'embedded log (PostgreSQL)'}`, function () {
     this.timeout(180_000);
     let harness: Harness | undefined;
     const children: Child[] = [];
@@ -227,7 +227,7 @@ for (const adapter of ['embedded', 'kafka'] as const) {
       await append(ends);
       await waitFor('both summaries', async () => (await readInteractions(h)).filter((r) => r.event.type === 'SummaryGenerated').length === 2);
       await kill(child, 'SIGTERM');
-      const stats = JSON.parse((await child.waitForLine('stats ')).slice('stats '.length)) as { restores: number; replayed: number };
+      const stats = (JSON.parse((await child.waitForLine('stats ')).slice('stats '.length)) as Record<string, { restores: number; replayed: number }>)[riskProcessor.name];
 
       const read = await readInteractions(h);
       const caused = read.filter((r) => r.event.metadata.causationId === request.metadata.eventId).map((r) => r.event);

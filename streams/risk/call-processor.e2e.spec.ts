@@ -1,5 +1,5 @@
-// End to end on both log adapters: events appended to the log, the risk/QA/summary processor
-// running on its consumer group, decisions read back from the log. A voiceprint mismatch then a
+// End to end on both log adapters: events appended to the log, the call processors (risk; QA and
+// summaries) running on their consumer groups, decisions read back from the log. A voiceprint mismatch then a
 // transfer request yields a block and a step-up request, from that one input record, committed
 // with its checkpoint (one processing cycle). The Kafka variant needs the broker and registry
 // that CI starts; it fails with a clear message when they are not there.
@@ -22,7 +22,7 @@ import type { LedgerLog, Subscription } from '../../log/port.ts';
 import { readConfig } from '../../platform/config.ts';
 import { CallBuilder } from '../../test/support/call-builder.ts';
 import { testDatabaseUrl } from '../../test/support/test-database.ts';
-import { startCallProcessor, type CallProcessorTopics } from './call-processor.ts';
+import { callProcessorKinds, startCallProcessor, type CallProcessorTopics } from './call-processor.ts';
 
 interface Adapter {
   readonly name: string;
@@ -79,7 +79,7 @@ async function waitFor(log: LedgerLog, codec: EventCodec, protector: PersonalDat
 }
 
 for (const adapter of adapters) {
-  describe(`risk and QA processor on the ${adapter.name}`, function () {
+  describe(`risk and QA processors on the ${adapter.name}`, function () {
     this.timeout(120_000);
     const schema = `t_risk_${randomBytes(4).toString('hex')}`;
     const topics: CallProcessorTopics = { interactions: `risk-e2e-ix-${randomUUID()}`, control: `risk-e2e-ctl-${randomUUID()}` };
@@ -87,7 +87,7 @@ for (const adapter of adapters) {
     let log: LedgerLog;
     let codec: EventCodec;
     let protector: PersonalDataProtector;
-    let subscription: Subscription | undefined;
+    const subscriptions: Subscription[] = [];
 
     before(async () => {
       pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 3 });
@@ -99,11 +99,11 @@ for (const adapter of adapters) {
       protector = new PersonalDataProtector(keys);
       codec = new EventCodec({ catalogue: loadCatalogue(), registry: opened.registry, personalData: protector });
       await log.createTopics([{ topic: topics.interactions, partitions: 3 }, { topic: topics.control, partitions: 1 }]);
-      subscription = await startCallProcessor({ log, codec, personalData: protector, group: `risk-e2e-${randomUUID()}`, topics, startFrom: 'earliest' });
+      for (const kind of callProcessorKinds) subscriptions.push(await startCallProcessor({ kind, log, codec, personalData: protector, group: `risk-e2e-${randomUUID()}`, topics, startFrom: 'earliest' }));
     });
 
     after(async () => {
-      await subscription?.stop();
+      for (const subscription of subscriptions) await subscription.stop();
       await log?.close();
       await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await pool?.end();

@@ -1,12 +1,22 @@
-// Runs the risk, QA and summary deciders over the interactions and control topics as one
-// processor on streams/runtime (consumer group `streams.risk-qa`): decode, reveal personal fields
-// (this processor is an authorised reader of transcripts), decide, and stage the decisions with
-// the batch context so they commit atomically with the checkpoint (effectively-once). Decision
-// ids are UUIDv5 of the input event id and the decision's position; personal fields of a
-// decision are encrypted with the input's data subject key. Poison records go to the
-// dead-letter topic.
+// Runs the call deciders over the interactions and control topics as stream processors on
+// streams/runtime: decode, reveal personal fields (they are authorised readers of transcripts),
+// decide, and stage the decisions with the batch context so they commit atomically with the
+// checkpoint (effectively-once). Personal fields of a decision are encrypted with the input's data
+// subject key. Poison records go to the dead-letter topic.
 //
-// State survives restarts: per input partition, the three decider states are snapshotted
+// Two processors, each with its own consumer group and snapshots:
+//   - risk (`streams.risk-qa`, the group of the single processor before the split): fraud words,
+//     voiceprint gate, step-up. Core: it runs whatever the system mode.
+//   - QA and summaries (`streams.qa-summary`): sheddable (features `qa` and `summary`), so a
+//     DEGRADED mode pauses it and it catches up from the log afterwards. Nothing it decides feeds
+//     risk; the summary reads risk alerts from the log, as it did when one processor ran all three.
+// Decision ids are UUIDv5 of the processor's id namespace (`component`), the input event id and the
+// decision's position among that processor's decisions for the input. The risk processor keeps
+// the namespace of the single processor that came before (`streams/risk-qa`), whose risk decisions
+// came first, so risk decision ids are unchanged; QA and summary decisions have ids of their own
+// namespace (`streams/qa-summary`) since the split (docs/risk-and-qa.md).
+//
+// State survives restarts: per input partition, the deciders' states are snapshotted
 // (call-state-snapshot.ts) and restored from the newest snapshot plus the tail of the log.
 // Rule versions (RiskRulesPublished, QaRulesPublished, ScriptLibraryPublished) live on the
 // control topic, which is a partition of its own: they are shared by every partition's state
@@ -38,8 +48,6 @@ export interface CallProcessorTopics {
 
 export const defaultCallProcessorTopics: CallProcessorTopics = { interactions: 'ledger.interactions', control: 'ledger.control' };
 
-export const callProcessorName = 'streams.risk-qa';
-export const callProcessorComponent = 'streams/risk-qa';
 export const callProcessorVersion = '1';
 
 export interface NamedReactor {
@@ -48,15 +56,51 @@ export interface NamedReactor {
   state: unknown;
 }
 
-/** The three deciders with the shipped default rule versions. */
-export function defaultReactors(): NamedReactor[] {
-  const make = <S>(component: string, reactor: Reactor<S>): NamedReactor => ({ component, reactor: reactor as Reactor<unknown>, state: reactor.initialState() });
-  return [
-    make(riskComponent, createRiskDecider({ rules: defaultRiskRules(), scripts: defaultScriptLibrary() })),
-    make(qaComponent, createQaDecider({ rules: defaultQaRules() })),
-    make(summaryComponent, createSummaryDecider()),
-  ];
+function named<S>(component: string, reactor: Reactor<S>): NamedReactor {
+  return { component, reactor: reactor as Reactor<unknown>, state: reactor.initialState() };
 }
+
+/** The risk decider with the shipped default rule versions. */
+export function riskReactors(): NamedReactor[] {
+  return [named(riskComponent, createRiskDecider({ rules: defaultRiskRules(), scripts: defaultScriptLibrary() }))];
+}
+
+/** The QA and summary deciders with the shipped default rule versions. */
+export function qaSummaryReactors(): NamedReactor[] {
+  return [named(qaComponent, createQaDecider({ rules: defaultQaRules() })), named(summaryComponent, createSummaryDecider())];
+}
+
+/** The three deciders with the shipped default rule versions (decisions without a processor: evaluation, what-if, benchmarks). */
+export function defaultReactors(): NamedReactor[] {
+  return [...riskReactors(), ...qaSummaryReactors()];
+}
+
+/** What tells the call processors apart. */
+export interface CallProcessorKind {
+  /** Consumer group and snapshot name. */
+  readonly name: string;
+  /** Namespace of its decision ids (producer.component is each decider's own). */
+  readonly component: string;
+  /** `call-ledger run` component name and log label. */
+  readonly label: string;
+  readonly reactors: () => NamedReactor[];
+}
+
+/**
+ * Core: runs whatever the system mode. Group, snapshots and id namespace are those of the processor
+ * that ran risk, QA and summaries before the split (risk came first in it): an upgraded ledger
+ * resumes risk at its checkpoints and snapshots, and risk decision ids did not change.
+ */
+export const riskProcessor: CallProcessorKind = { name: 'streams.risk-qa', component: 'streams/risk-qa', label: 'risk', reactors: riskReactors };
+
+/** Sheddable: pauses while the system mode sheds one of `qaSummaryFeatures`. */
+export const qaSummaryProcessor: CallProcessorKind = { name: 'streams.qa-summary', component: 'streams/qa-summary', label: 'qa-summary', reactors: qaSummaryReactors };
+
+/** The features of SystemModeChanged.shedFeatures that pause the QA and summary processor (either one). */
+export const qaSummaryFeatures: readonly string[] = ['qa', 'summary'];
+
+/** Every call processor, in the order their decisions were positioned before the split (risk first). */
+export const callProcessorKinds: readonly CallProcessorKind[] = [riskProcessor, qaSummaryProcessor];
 
 /** Feeds one event to every decider and wraps their decisions in envelopes (no I/O; evaluation and benchmarks). */
 export function decideAll(reactors: readonly NamedReactor[], event: AnyLedgerEvent): AnyLedgerEvent[] {
@@ -135,11 +179,11 @@ export function decideCall(
 
 /** The processor definition for streams/runtime; `shared` holds the rule versions (load the control topic into it first: loadPolicies). */
 export function callProcessorDefinition(
-  reactors: readonly { readonly component: string; readonly reactor: Reactor<unknown> }[], shared: SharedPolicies, topics: CallProcessorTopics = defaultCallProcessorTopics,
+  kind: CallProcessorKind, reactors: readonly { readonly component: string; readonly reactor: Reactor<unknown> }[], shared: SharedPolicies, topics: CallProcessorTopics = defaultCallProcessorTopics,
 ): ProcessorDefinition<CallProcessorState, AnyLedgerEvent> {
   return {
-    name: callProcessorName,
-    component: callProcessorComponent,
+    name: kind.name,
+    component: kind.component,
     version: callProcessorVersion,
     inputTopics: [topics.control, topics.interactions],
     accept: (event) => event as unknown as AnyLedgerEvent,
@@ -150,7 +194,8 @@ export function callProcessorDefinition(
       for (const key of policyFields(copy)) delete copy[key]; // rule versions come from the control topic
       return encodeState(copy);
     }),
-    fromSnapshot: (snapshot) => (snapshot as unknown[]).map((s, i) => ({ ...(decodeState(s, shared.byKey) as StateRecord), ...shared.perDecider[i] })),
+    // A risk snapshot from before the split holds the QA and summary states after the risk state.
+    fromSnapshot: (snapshot) => (snapshot as unknown[]).slice(0, reactors.length).map((s, i) => ({ ...(decodeState(s, shared.byKey) as StateRecord), ...shared.perDecider[i] })),
   };
 }
 
@@ -181,14 +226,17 @@ export async function loadPolicies(
 }
 
 export interface CallProcessorOptions {
+  readonly kind: CallProcessorKind;
   readonly log: LedgerLog;
   readonly codec: EventCodec;
   readonly personalData: PersonalDataProtector;
   /** Default: in memory (state then survives only a rebalance, not a restart). */
   readonly snapshots?: SnapshotStore;
   readonly snapshotEvery?: number;
+  /** Default: the kind's name. */
   readonly group?: string;
   readonly topics?: CallProcessorTopics;
+  /** Default: the kind's deciders with the shipped rule versions. */
   readonly reactors?: readonly { readonly component: string; readonly reactor: Reactor<unknown> }[];
   readonly startFrom?: 'earliest' | 'latest';
   readonly maxBatchSize?: number;
@@ -206,11 +254,11 @@ export interface RunningCallProcessor extends Subscription {
 
 export async function startCallProcessor(options: CallProcessorOptions): Promise<RunningCallProcessor> {
   const topics = options.topics ?? defaultCallProcessorTopics;
-  const reactors = options.reactors ?? defaultReactors();
-  const { log, codec, personalData } = options;
+  const { kind, log, codec, personalData } = options;
+  const reactors = options.reactors ?? kind.reactors();
   const shared = sharedPolicies(reactors);
   await loadPolicies(log, codec, reactors, shared, topics.control);
-  const definition = callProcessorDefinition(reactors, shared, topics);
+  const definition = callProcessorDefinition(kind, reactors, shared, topics);
   const names: Record<string, string> = {
     [defaultCallProcessorTopics.interactions]: topics.interactions,
     [defaultCallProcessorTopics.control]: topics.control,
@@ -222,7 +270,7 @@ export async function startCallProcessor(options: CallProcessorOptions): Promise
     definition: options.wrap ? options.wrap(definition) : definition,
     snapshots: options.snapshots ?? new InMemorySnapshotStore(),
     snapshotEvery: options.snapshotEvery,
-    group: options.group ?? callProcessorName,
+    group: options.group ?? kind.name,
     startFrom: options.startFrom,
     maxBatchSize: options.maxBatchSize,
     topicName: (topic) => names[topic] ?? topic,
@@ -231,4 +279,21 @@ export async function startCallProcessor(options: CallProcessorOptions): Promise
     onOutputs: options.onOutputs,
   });
   return { processor, policies: shared, done: processor.subscription.done, stop: () => processor.stop() };
+}
+
+/** One call processor's definition over fresh deciders: for replays and specs that decide as the processors do. */
+export interface CallProcessorReplay {
+  readonly kind: CallProcessorKind;
+  readonly reactors: readonly NamedReactor[];
+  readonly shared: SharedPolicies;
+  readonly definition: ProcessorDefinition<CallProcessorState, AnyLedgerEvent>;
+}
+
+/** Every call processor as a replay, in callProcessorKinds' order (load the control topic into each `shared` first where it has versions). */
+export function callProcessorReplays(topics: CallProcessorTopics = defaultCallProcessorTopics): CallProcessorReplay[] {
+  return callProcessorKinds.map((kind) => {
+    const reactors = kind.reactors();
+    const shared = sharedPolicies(reactors);
+    return { kind, reactors, shared, definition: callProcessorDefinition(kind, reactors, shared, topics) };
+  });
 }

@@ -1,7 +1,7 @@
-// The call processor's snapshot codec and definition, without a log: the whole corpus, calls
+// The call processors' snapshot codec and definitions, without a log: the whole corpus, calls
 // interleaved so many are in flight at once, decided straight through and decided again with
-// the state snapshotted (to JSON, as the snapshot stores keep it) and restored after every few
-// events, must give the same decisions. A published QA version (referenced by calls judged
+// each processor's state snapshotted (to JSON, as the snapshot stores keep it) and restored after
+// every few events, must give the same decisions. A published QA version (referenced by calls judged
 // under it) and the compiled rule automata must survive the round trip.
 import { expect } from 'chai';
 import { loadCorpus } from '../../test/corpus/evaluate.ts';
@@ -10,7 +10,7 @@ import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import { defaultQaRules } from '../rules/defaults.ts';
 import { sha256 } from '../rules/policy-events.ts';
 import type { Decision } from '../runtime/processor.ts';
-import { callProcessorDefinition, defaultReactors, sharedPolicies, type CallProcessorState } from './call-processor.ts';
+import { callProcessorReplays, qaSummaryProcessor, riskProcessor, type CallProcessorState } from './call-processor.ts';
 import { decodeState, encodeState } from './call-state-snapshot.ts';
 
 const source = { topic: 'ledger.interactions', partition: 0, offset: 0, key: null, timestamp: 0 };
@@ -40,21 +40,18 @@ function interleavedCorpus(): AnyLedgerEvent[] {
 
 /** Decides every event, feeding decisions back as the log does; restores from a JSON snapshot every `every` inputs (0: never). */
 function run(events: readonly AnyLedgerEvent[], every: number): { decisions: Decision[]; restores: number } {
-  const reactors = defaultReactors();
-  const shared = sharedPolicies(reactors);
-  const definition = callProcessorDefinition(reactors, shared);
-  let state: CallProcessorState = definition.initialState();
+  const processors = callProcessorReplays().map(({ definition }) => ({ definition, state: definition.initialState() as CallProcessorState }));
   const decisions: Decision[] = [];
   let restores = 0;
   let n = 0;
   const queue = [...events];
   while (queue.length > 0) {
     const event = queue.shift() as AnyLedgerEvent;
-    const produced = definition.decide(event, state, source) as Decision[];
+    const produced = processors.flatMap(({ definition, state }) => definition.decide(event, state, source) as Decision[]);
     decisions.push(...produced);
     queue.unshift(...produced.map((d) => ({ type: d.type, data: d.data, metadata: { ...event.metadata, eventType: d.type, causationId: event.metadata.eventId, producer: { component: d.component ?? '', version: '1' } } }) as AnyLedgerEvent));
     if (every > 0 && ++n % every === 0) {
-      state = definition.fromSnapshot(JSON.parse(JSON.stringify(definition.toSnapshot(state))));
+      for (const processor of processors) processor.state = processor.definition.fromSnapshot(JSON.parse(JSON.stringify(processor.definition.toSnapshot(processor.state))));
       restores++;
     }
   }
@@ -62,6 +59,14 @@ function run(events: readonly AnyLedgerEvent[], every: number): { decisions: Dec
 }
 
 describe('call processor snapshots', () => {
+  it('splits the deciders into a core risk processor and a QA and summary processor, each with its own group and id namespace', () => {
+    const [risk, qaSummary] = callProcessorReplays();
+    expect(risk.definition).to.include({ name: riskProcessor.name, component: 'streams/risk-qa' });
+    expect(risk.reactors.map((r) => r.component)).to.deep.equal(['streams/risk']);
+    expect(qaSummary.definition).to.include({ name: qaSummaryProcessor.name, component: 'streams/qa-summary' });
+    expect(qaSummary.reactors.map((r) => r.component)).to.deep.equal(['streams/qa', 'streams/summary']);
+  });
+
   it('round-trips Maps, Sets, non-finite numbers and rule version references', () => {
     const policy = { policyId: 'qa-rules', version: 2, effectiveFrom: 0, document: { compiled: true } };
     const value = { calls: new Map([['ix-1', { seen: new Set(['a', 'b']), policy, last: null, low: -Infinity, list: [1, 2] }]]) };

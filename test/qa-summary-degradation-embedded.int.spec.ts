@@ -1,0 +1,3 @@
+import { defineQaSummaryDegradation } from './qa-summary-degradation.features.ts';
+
+defineQaSummaryDegradation('embedded');
