@@ -15,7 +15,7 @@ import { startAppendNotifier, type AppendNotifier } from './append-notifier.ts';
 import { startSubscription } from './embedded-subscription.ts';
 import { migrate } from './migrations.ts';
 import { quoteIdentifier } from './sql-identifiers.ts';
-import { defaultPartitionChooser, writeRecords, type PartitionChooser } from './write-records.ts';
+import { defaultPartitionChooser, needsTransaction, writeRecords, type PartitionChooser } from './write-records.ts';
 
 // node-postgres returns bigint as string; offsets and epoch-ms fit in a double, and we convert
 // explicitly where read, so the global type parser is left alone.
@@ -90,6 +90,14 @@ export class EmbeddedLog implements LedgerLog {
     if (records.length === 0) return [];
     await this.#ensureTopics(records);
     const client = await this.pool.connect();
+    // A small append is one statement, atomic by itself: no begin/commit round trips.
+    if (!needsTransaction(records.length)) {
+      try {
+        return await this.#write(client, records);
+      } finally {
+        client.release();
+      }
+    }
     try {
       await client.query('begin');
       const results = await this.#write(client, records);

@@ -40,6 +40,8 @@ export function startSubscription(deps: SubscriptionDeps, options: SubscribeOpti
     sessionTimeoutMs: deps.sessionTimeoutMs,
   });
   const maxBatchSize = options.maxBatchSize ?? defaultMaxBatchSize;
+  const advanceCheckpoint = `update ${tables}.checkpoints set next_offset = $4, updated_at = now()
+     where group_id = $1 and topic = $2 and partition = $3 and next_offset = $5`;
   const positions = new Map<string, number>();
   let stopping = false;
 
@@ -89,14 +91,13 @@ export function startSubscription(deps: SubscriptionDeps, options: SubscribeOpti
 
   /** Returns false when the checkpoint moved under us (another member committed): the batch is discarded. */
   async function commit(ref: PartitionRef, from: number, next: number, staged: readonly AppendRecord[]): Promise<boolean> {
+    const advance = [options.group, ref.topic, ref.partition, next, from];
+    // Nothing staged: the compare-and-set alone is atomic, one round trip instead of a transaction.
+    if (staged.length === 0) return (await pool.query(advanceCheckpoint, advance)).rowCount === 1;
     const client = await pool.connect();
     try {
       await client.query('begin');
-      const advanced = await client.query(
-        `update ${tables}.checkpoints set next_offset = $4, updated_at = now()
-         where group_id = $1 and topic = $2 and partition = $3 and next_offset = $5`,
-        [options.group, ref.topic, ref.partition, next, from],
-      );
+      const advanced = await client.query(advanceCheckpoint, advance);
       if (advanced.rowCount !== 1) {
         await client.query('rollback');
         return false;
