@@ -1,7 +1,7 @@
-// The ops switch through the whole product (projections, routing, risk/QA as `call-ledger run`
-// starts them, and the API): POST DEGRADED pauses the analytics read models' group while the core
-// group and routing keep up with new events; POST NORMAL lets the analytics group catch up, and every queue
-// visit is on the wallboard exactly once.
+// The ops switch through the whole product (projections, routing, risk, QA/summaries as `call-ledger
+// run` starts them, and the API): POST DEGRADED pauses the analytics read models' group and the QA
+// and summary processor while the core group, routing and risk keep up with new events; POST NORMAL
+// lets them catch up, and every queue visit is on the wallboard exactly once.
 import { expect } from 'chai';
 import pg from 'pg';
 import { waitFor } from '../log/contract/contract-support.ts';
@@ -26,14 +26,14 @@ describe('degrade through the ops switch (whole product, embedded log)', functio
     const records = await toAppendRecords(product.ledger.codec, events);
     for (let i = 0; i < records.length; i += 2000) await product.ledger.log.append(records.slice(i, i + 2000));
   };
-  const checkpoints = async (group: string): Promise<Record<string, number>> => {
+  const checkpoints = async (group: string, of: readonly string[] = topics): Promise<Record<string, number>> => {
     const out: Record<string, number> = {};
-    for (const topic of topics) for (const [partition, next] of await product.ledger.log.groupOffsets(group, topic)) out[`${topic}/${partition}`] = next;
+    for (const topic of of) for (const [partition, next] of await product.ledger.log.groupOffsets(group, topic)) out[`${topic}/${partition}`] = next;
     return out;
   };
-  const atEnd = async (group: string): Promise<boolean> => {
-    const done = await checkpoints(group);
-    for (const topic of topics) {
+  const atEnd = async (group: string, of: readonly string[] = topics): Promise<boolean> => {
+    const done = await checkpoints(group, of);
+    for (const topic of of) {
       for (const p of (await product.ledger.log.describeTopic(topic)).partitions) if (p.high > p.low && (done[`${topic}/${p.partition}`] ?? 0) < p.high) return false;
     }
     return true;
@@ -46,7 +46,7 @@ describe('degrade through the ops switch (whole product, embedded log)', functio
     return (await response.json()) as Record<string, unknown>;
   };
 
-  it('pauses analytics while DEGRADED, keeps the core group current, and catches up after NORMAL', async () => {
+  it('pauses analytics and QA/summaries while DEGRADED, keeps the core group and risk current, and catches up after NORMAL', async () => {
     const day = generateDay({ calls: 300, agents: 6, seed: 23 });
     const slices = [0.3, 0.4, 0.6, 1].map((f) => Math.floor(day.events.length * f));
     await append(day.events.slice(0, slices[0]));
@@ -71,14 +71,19 @@ describe('degrade through the ops switch (whole product, embedded log)', functio
       }
     }
     expect(paused, 'analytics paused').to.not.equal(undefined);
+    // QA and summaries (shed with the same mode) read only the interactions topic.
+    const qaPaused = await checkpoints('streams.qa-summary', ['ledger.interactions']);
     await append(day.events.slice(from));
     await waitFor('the core group to consume the rest while degraded', () => atEnd('projections'), 120_000);
     await waitFor('routing to sequence every call and agent event while degraded', () => atEnd('streams.routing-sequencer'), 120_000);
     expect(await checkpoints('projections.analytics')).to.deep.equal(paused);
     expect(await atEnd('projections.analytics')).to.equal(false);
+    await waitFor('risk (core) to decide every call event while degraded', () => atEnd('streams.risk-qa', ['ledger.interactions']), 120_000);
+    expect(await checkpoints('streams.qa-summary', ['ledger.interactions']), 'QA and summaries paused').to.deep.equal(qaPaused);
 
     await switchMode('NORMAL');
     await waitFor('the analytics group to catch up after NORMAL', () => atEnd('projections.analytics'), 120_000);
+    await waitFor('QA and summaries to catch up after NORMAL', () => atEnd('streams.qa-summary', ['ledger.interactions']), 120_000);
     const client = new pg.Client({ connectionString: testDatabaseUrl() });
     await client.connect();
     try {

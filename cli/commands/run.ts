@@ -38,7 +38,7 @@ export async function runProduct(): Promise<void> {
 }
 
 /** A component that declares a sheddable feature runs only while the system mode does not shed it. */
-async function startComponent(component: Component, ledger: Ledger, logger: Logger, modeWatch: SystemModeWatch | undefined): Promise<RunningComponent> {
+export async function startComponent(component: Component, ledger: Ledger, logger: Logger, modeWatch: SystemModeWatch | undefined): Promise<RunningComponent> {
   const feature = component.sheddableFeature;
   if (feature === undefined || modeWatch === undefined) return component.start(ledger, logger);
   const sheddable = await runSheddable({

@@ -1,5 +1,5 @@
 // The whole product for browser and end-to-end specs, as `call-ledger run` starts it on the
-// embedded log — the real projections, routing and risk/QA/summary processors and the API —
+// embedded log — the real projections, routing, risk and QA/summary processors and the API —
 // in a fresh PostgreSQL schema (and a fresh projection prefix) of the machine's test database,
 // the API on a free port, with tokens per role.
 import { randomBytes } from 'node:crypto';
@@ -7,8 +7,10 @@ import pg from 'pg';
 import { openLedger, type Ledger } from '../../platform/open-ledger.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { ledgerTopics } from '../../platform/topics.ts';
+import { watchSystemMode } from '../../platform/degradation/system-mode-watch.ts';
+import { startComponent } from '../../cli/commands/run.ts';
 import { projectionsComponent } from '../../projections/component.ts';
-import { callProcessorComponent } from '../../streams/risk/component.ts';
+import { qaSummaryProcessorComponent, riskProcessorComponent } from '../../streams/risk/component.ts';
 import { routingComponent } from '../../streams/routing/component.ts';
 import { signToken, type Role, type TokenClaims } from '../../api/http/auth.ts';
 import { startApi, type RunningApi } from '../../api/server.ts';
@@ -43,7 +45,10 @@ export async function startTestProduct(env: Record<string, string> = {}): Promis
     await client.end();
   };
   try {
-    for (const component of [projectionsComponent, routingComponent, callProcessorComponent]) running.push(await component.start(ledger, logger));
+    // QA and summaries pause while the system mode sheds them, as `call-ledger run` has it.
+    const modeWatch = await watchSystemMode({ log: ledger.log, codec: ledger.codec, pollMs: config.degradation.modePollMs });
+    running.push(modeWatch);
+    for (const component of [projectionsComponent, routingComponent, riskProcessorComponent, qaSummaryProcessorComponent]) running.push(await startComponent(component, ledger, logger, modeWatch));
     const api = await startApi(ledger, { port: 0, host: '127.0.0.1', heartbeatMs: 1000, onError: (error) => logger.error({ err: error }, 'api error') });
     running.push(api);
     return {
