@@ -1,6 +1,7 @@
 // The compliance timeline on the embedded log (real PostgreSQL): a scripted call with a fraud
-// phrase, its risk/QA/summary decisions written the way the call processor writes them (its
-// definition and the runtime's outputRecords), then: personal fields per role, rule versions on
+// phrase, its risk/QA/summary decisions written the way the call processors write them (their
+// definitions and the runtime's outputRecords; one call as the single processor before the split
+// wrote it), then: personal fields per role, rule versions on
 // decisions, decisions reproduced by re-running the deciders, a seal verified, and bytes changed
 // in the events table caught by the chain and (for a decision) by the re-run.
 import { expect } from 'chai';
@@ -15,7 +16,8 @@ import { EmbeddedSchemaRegistry } from '../log/embedded/embedded-schema-registry
 import type { AppendRecord, LogRecord } from '../log/port.ts';
 import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
 import { outputRecords } from '../streams/runtime/run-processor.ts';
-import { callProcessorReplays, callProcessorVersion } from '../streams/risk/call-processor.ts';
+import { decisionId } from '../streams/runtime/uuid-v5.ts';
+import { callProcessorDefinition, callProcessorReplays, callProcessorVersion, defaultReactors, qaSummaryProcessor, riskProcessor, sharedPolicies, type CallProcessorReplay } from '../streams/risk/call-processor.ts';
 import { CallBuilder, fixtureUuid } from '../test/support/call-builder.ts';
 import { testDatabaseUrl } from '../test/support/test-database.ts';
 import { routing as ev, offerId } from '../test/support/routing-events.ts';
@@ -36,6 +38,7 @@ describe('compliance timeline (embedded log)', function () {
   const interactionId = fixtureUuid('timeline-call-1');
   const other = fixtureUuid('timeline-call-2');
   const third = fixtureUuid('timeline-call-3');
+  const beforeSplit = fixtureUuid('timeline-call-4');
 
   function call(id: string, customer: string): AnyLedgerEvent[] {
     const c = new CallBuilder({ interactionId: id, dataSubject: `customer:${customer}` });
@@ -47,13 +50,22 @@ describe('compliance timeline (embedded log)', function () {
     return c.events;
   }
 
-  /** Appends the call's events, then the call processors' decisions for them, as the runtime writes them. */
-  async function record(events: readonly AnyLedgerEvent[]): Promise<void> {
+  /**
+   * Appends the call's events, then the call processors' decisions for them, as the runtime writes
+   * them; `beforeSplit`: as the single processor that ran all three deciders wrote them (the risk
+   * processor's group and id namespace, QA and summary decisions positioned after risk's).
+   */
+  async function record(events: readonly AnyLedgerEvent[], beforeSplit = false): Promise<void> {
     const interactions = topics.interactions;
     const inputs: AppendRecord[] = [];
     for (const event of events) inputs.push({ topic: interactions, key: codec.keyOf(event), value: await codec.encode(event), headers: { ce_id: event.metadata.eventId } });
     const results = await ledger.log.append(inputs);
-    const processors = callProcessorReplays().map((replay) => ({ ...replay, state: replay.definition.initialState() }));
+    const single = (): CallProcessorReplay => {
+      const reactors = defaultReactors();
+      const shared = sharedPolicies(reactors);
+      return { kind: riskProcessor, reactors, shared, definition: callProcessorDefinition(riskProcessor, reactors, shared) };
+    };
+    const processors = (beforeSplit ? [single()] : callProcessorReplays()).map((replay) => ({ ...replay, state: replay.definition.initialState() }));
     const outputs: AppendRecord[] = [];
     for (const [i, event] of events.entries()) {
       const position = results[i];
@@ -88,6 +100,7 @@ describe('compliance timeline (embedded log)', function () {
     await record(call(interactionId, 'C-1001'));
     await record(call(other, 'C-2002'));
     await record(call(third, 'C-3003'));
+    await record(call(beforeSplit, 'C-4004'), true);
   });
   after(async () => {
     await pool?.query(`drop schema if exists "${sealSchema}" cascade`);
@@ -118,6 +131,19 @@ describe('compliance timeline (embedded log)', function () {
       expect(timeline.replay.decisions.length).to.be.greaterThan(2);
       expect(timeline.replay.decisions.filter((d) => d.result !== 'reproduced')).to.deep.equal([]);
       expect(timeline.replay.result).to.equal('reproduced');
+    });
+
+    it('reproduces the QA and summary decisions of a call decided before the call processor was split (ids of then)', async () => {
+      const timeline = await builder.build(beforeSplit, 'compliance');
+      const checked = timeline.replay.decisions;
+      expect(checked.map((d) => d.component)).to.include.members(['streams/risk', 'streams/qa', 'streams/summary']);
+      expect(checked.filter((d) => d.result !== 'reproduced')).to.deep.equal([]);
+      // The recorded QA and summary ids are not any that today's QA and summary processor gives.
+      const inputs = timeline.events.filter((e) => !e.decision).map((e) => e.eventId);
+      const idsNow = new Set(inputs.flatMap((input) => Array.from({ length: 10 }, (_, i) => decisionId(qaSummaryProcessor.component, input, i))));
+      const recorded = checked.filter((d) => d.component !== 'streams/risk').map((d) => d.eventId);
+      expect(recorded).to.not.be.empty;
+      expect(recorded.filter((id) => idsNow.has(id))).to.deep.equal([]);
     });
   });
 

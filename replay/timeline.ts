@@ -10,7 +10,8 @@
 //     from its start up to the interaction's last routing input or the last input that caused one
 //     of its decisions, since a routing decision depends on every earlier call and agent state.
 // Re-run decisions get the same deterministic ids (UUIDv5 of component, input id and position)
-// as the recorded ones, so each is matched by id: "reproduced", or the exact difference.
+// as the recorded ones, so each is matched by id: "reproduced", or the exact difference (QA and
+// summary decisions recorded before the call processor was split are matched by their ids then).
 //
 // Hash chain: h0 = 32 zero bytes, hᵢ = SHA-256(hᵢ₋₁ ‖ bytes of event i). A seal stores every hᵢ
 // with the event's log position; verification recomputes them from the log and names the first
@@ -24,7 +25,8 @@ import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
 import type { PersonalDataProtector } from '../schemas/pii/personal-data.ts';
 import { causationHeader, decisionEvent } from '../streams/runtime/run-processor.ts';
 import type { InputSource, ProcessorOutput } from '../streams/runtime/processor.ts';
-import { callProcessorReplays, callProcessorVersion, loadPolicies } from '../streams/risk/call-processor.ts';
+import { callProcessorReplays, callProcessorVersion, loadPolicies, riskProcessor } from '../streams/risk/call-processor.ts';
+import { decisionId } from '../streams/runtime/uuid-v5.ts';
 import { routingInputsTopic, routingProcessor, routingVersion } from '../streams/routing/routing.processor.ts';
 import { routingComponent } from '../streams/routing/routing.decider.ts';
 
@@ -255,8 +257,13 @@ export class TimelineBuilder {
     const { log, codec, personalData } = this.sources;
     const expected = new Map<string, { type: string; component: string; data: unknown }>();
 
-    // Risk, then QA and summary: each processor's deciders, ids in its own namespace.
+    // Risk, then QA and summary: each processor's deciders, ids in its own namespace. Decisions
+    // recorded before the split of the call processor carry the ids the single processor gave
+    // them: the risk namespace, QA and summary decisions positioned after the input's risk
+    // decisions. Those ids are matched too (preSplit: id then → id now).
     const calls = callProcessorReplays();
+    const riskDecisions = new Map<string, number>();
+    const preSplit = new Map<string, string>();
     const hasControl = await log.describeTopic(this.topics.control).then(() => true, () => false);
     const inputs: { record: LogRecord; revealed: AnyLedgerEvent }[] = [];
     for (const { record, event } of located.filter((l) => l.record.topic === this.topics.interactions).sort((a, b) => a.record.partition - b.record.partition || a.record.offset - b.record.offset)) {
@@ -273,10 +280,13 @@ export class TimelineBuilder {
           if ((error as { retriable?: unknown }).retriable === false) continue;
           throw error;
         }
+        const inputId = revealed.metadata.eventId;
+        if (kind === riskProcessor) riskDecisions.set(inputId, outputs.length);
         outputs.forEach((output, index) => {
           if ('forward' in output) return;
           const decided = decisionEvent(kind.component, callProcessorVersion, revealed, output, index);
           expected.set(decided.metadata.eventId, { type: decided.type, component: decided.metadata.producer.component, data: decided.data });
+          if (kind !== riskProcessor) preSplit.set(decisionId(riskProcessor.component, inputId, (riskDecisions.get(inputId) ?? 0) + index), decided.metadata.eventId);
         });
       }
     }
@@ -323,8 +333,9 @@ export class TimelineBuilder {
     for (const { event } of located) {
       const component = event.metadata.producer.component;
       if (!reproducible.has(component)) continue;
-      const rerun = expected.get(event.metadata.eventId);
-      expected.delete(event.metadata.eventId);
+      const id = expected.has(event.metadata.eventId) ? event.metadata.eventId : (preSplit.get(event.metadata.eventId) ?? event.metadata.eventId);
+      const rerun = expected.get(id);
+      expected.delete(id);
       if (!rerun) {
         checks.push({ eventId: event.metadata.eventId, type: event.type, component, result: 'not-reproduced' });
         continue;

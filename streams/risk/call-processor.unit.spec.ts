@@ -10,7 +10,8 @@ import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import { defaultQaRules } from '../rules/defaults.ts';
 import { sha256 } from '../rules/policy-events.ts';
 import type { Decision } from '../runtime/processor.ts';
-import { callProcessorReplays, qaSummaryProcessor, riskProcessor, type CallProcessorState } from './call-processor.ts';
+import { callProcessorDefinition, callProcessorReplays, defaultReactors, qaSummaryProcessor, riskProcessor, sharedPolicies, type CallProcessorState } from './call-processor.ts';
+import { riskComponent } from './risk.decider.ts';
 import { decodeState, encodeState } from './call-state-snapshot.ts';
 
 const source = { topic: 'ledger.interactions', partition: 0, offset: 0, key: null, timestamp: 0 };
@@ -65,6 +66,25 @@ describe('call processor snapshots', () => {
     expect(risk.reactors.map((r) => r.component)).to.deep.equal(['streams/risk']);
     expect(qaSummary.definition).to.include({ name: qaSummaryProcessor.name, component: 'streams/qa-summary' });
     expect(qaSummary.reactors.map((r) => r.component)).to.deep.equal(['streams/qa', 'streams/summary']);
+  });
+
+  it('resumes risk from a snapshot taken before the split (risk, QA and summary states in one), with the same risk decisions', () => {
+    const events = interleavedCorpus();
+    const half = Math.floor(events.length / 2);
+    const [risk] = callProcessorReplays();
+    const straightState = risk.definition.initialState();
+    const straight = events.flatMap((e) => risk.definition.decide(e, straightState, source));
+    const reactors = defaultReactors();
+    const beforeSplit = callProcessorDefinition(riskProcessor, reactors, sharedPolicies(reactors));
+    const oldState = beforeSplit.initialState();
+    const firstHalf = events.slice(0, half).flatMap((e) => beforeSplit.decide(e, oldState, source)).filter((d) => (d as Decision).component === riskComponent);
+    const snapshot = JSON.parse(JSON.stringify(beforeSplit.toSnapshot(oldState))) as unknown[];
+    expect(snapshot).to.have.length(3);
+    const restored = risk.definition.fromSnapshot(snapshot);
+    expect(restored).to.have.length(1);
+    const secondHalf = events.slice(half).flatMap((e) => risk.definition.decide(e, restored, source));
+    expect(straight.length).to.be.greaterThan(10);
+    expect([...firstHalf, ...secondHalf]).to.deep.equal(straight);
   });
 
   it('round-trips Maps, Sets, non-finite numbers and rule version references', () => {
