@@ -31,7 +31,8 @@ export function checkTargets(figures: readonly Figure[]): TargetCheck[] {
   const waited = (live?.waited ?? {}) as Record<string, unknown>;
   const liveP99 = live && num(live.callsInSystem) !== undefined && (num(live.callsInSystem) as number) >= 10_000
     ? Math.max(num(offered.p99Ms) ?? 0, num(waited.p99Ms) ?? 0) : undefined;
-  const hop = find(figures, 'kafka-hop-latency', /^raw kafkajs/);
+  // Routing is two at-least-once hops (sequencer, router): the raw limit is two raw hops.
+  const hop = find(figures, 'kafka-hop-latency', /^raw kafkajs, at-least-once/);
   const compute = find(figures, 'routing.compute');
   const state = find(figures, 'routing.state');
   const rebuild = find(figures, 'projections', /^rebuild all read models/);
@@ -40,7 +41,7 @@ export function checkTargets(figures: readonly Figure[]): TargetCheck[] {
     check('ingest → projections on Kafka ≥ 20,000 events/s', num(ours?.eventsPerSecond), (v) => v >= 20_000, (v) => `${fmt(v)} events/s`, rawLimit),
     check('ingest → projections within 2x of raw kafkajs', num(ours?.ratioToRaw), (v) => v <= 2, (v) => `${fmt(v)}x the raw time`, rawLimit),
     check('live path p99 ≤ 50 ms at 10,000 concurrent calls (Kafka; worse of offer and wait decisions)', liveP99, (v) => v <= 50, (v) => `${fmt(v)} ms`,
-      hop ? `raw kafkajs transactional hop p99: ${fmt(num(hop.p99) ?? 0)} ms` : ''),
+      hop ? `raw kafkajs at-least-once hop p99: ${fmt(num(hop.p99) ?? 0)} ms (routing is two hops)` : ''),
     check('routing decision compute p99 ≤ 1 ms (10,000 waiting calls, 5,000 agents)', num(compute?.p99Us), (v) => v <= 1000, (v) => `${fmt(v)} µs`),
     check('routing state memory ≤ 200 MB (10,000 calls, 5,000 agents)', num(state?.heapMB), (v) => v <= 200, (v) => `${fmt(v)} MB`),
     check('rebuild all projections ≥ 100,000 events/s (embedded log)', num(rebuild?.eventsPerSecond), (v) => v >= 100_000, (v) => `${fmt(v)} events/s`,

@@ -60,12 +60,28 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
   const done = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
   done.catch(() => undefined); // observed by whoever awaits `done`; never an unhandled rejection
 
+  // Checkpoints of batches without a transaction are committed in the background, in order: the
+  // next fetch (for every partition of this consumer: kafkajs fetches again only when all batches
+  // of a fetch returned) need not wait a coordinator round trip. A checkpoint lost with a crash
+  // only means the records after the previous one are delivered again, which every such
+  // subscription handles (projections keep their own checkpoints; at-least-once outputs are
+  // dropped by position). Flushed before the group is left.
+  let commits: Promise<void> = Promise.resolve();
+  function commitInBackground(topic: string, partition: number, offset: number): void {
+    commits = commits
+      .then(() => consumer.commitOffsets([{ topic, partition, offset: String(offset) }]))
+      .catch((error: unknown) => {
+        deps.logger.warn({ group, topic, partition, offset, err: (error as Error).message }, 'checkpoint commit failed; the records after the previous checkpoint will be delivered again');
+      });
+  }
+
   let shutdown: Promise<void> | undefined;
   function finish(): Promise<void> {
     shutdown ??= (async () => {
       stopping = true;
       try {
-        await consumer.stop(); // waits for the batch in flight
+        await commits;
+        await consumer.stop(); // waits for the batch in flight (which flushes its own checkpoint), then leaves the group
         await consumer.disconnect(); // leaves the group
       } finally {
         await outputs.close();
@@ -102,6 +118,7 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
       return 'done';
     }
     if (staged.length > 0) {
+      await commits; // a background checkpoint landing after this transaction would move the group back
       const outcome = await outputs.commit(topic, partition, generation, first, next, staged);
       if (outcome.kind === 'already-committed') {
         deps.logger.warn({ group, topic, partition, from: first, to: outcome.offset }, 'batch already processed by a previous owner; skipping it');
@@ -118,13 +135,13 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
     const { batch } = payload;
     const { topic, partition } = batch;
     const all = batch.messages.map((message) => toLogRecord(topic, partition, message));
-    // Chunks without output are checkpointed together, once per fetched batch (or before
-    // leaving early): one commit round-trip per fetch instead of one per chunk.
+    // Chunks without a transaction are checkpointed together, once per fetched batch (or before
+    // leaving early), in the background.
     let uncommitted: number | undefined;
     const commitProgress = async (): Promise<void> => {
-      if (uncommitted === undefined) return;
-      await consumer.commitOffsets([{ topic, partition, offset: String(uncommitted) }]);
+      if (uncommitted !== undefined) commitInBackground(topic, partition, uncommitted);
       uncommitted = undefined;
+      if (stopping) await commits;
     };
     try {
       for (let start = 0; start < all.length; start += maxBatchSize) {
