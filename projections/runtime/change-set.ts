@@ -18,6 +18,11 @@ export class ChangeSetError extends Error {
 }
 
 export function keyString(spec: TableSpec, row: Row): string {
+  if (spec.key.length === 1) {
+    // The common single-column key: no concatenation.
+    const value = row[spec.key[0]];
+    if (typeof value === 'string') return value;
+  }
   let text = '';
   for (const column of spec.key) {
     const value = row[column];
@@ -52,7 +57,8 @@ export class ChangeSet {
         row = { ...change.key };
         table.counters.set(key, row);
       }
-      for (const [column, amount] of Object.entries(change.values)) row[column] = ((row[column] as number | undefined) ?? 0) + amount;
+      const values = change.values;
+      for (const column in values) row[column] = ((row[column] as number | undefined) ?? 0) + values[column];
       return;
     }
     if (table.spec.kind !== 'state') throw new ChangeSetError(`${table.spec.name}: '${change.op}' on a counter table`);

@@ -11,9 +11,13 @@ import type { ReadModelLogic } from './read-model.ts';
 export const RECENT_EVENT_IDS = 64;
 
 export interface EntityDocument<S> {
-  readonly state: S;
-  /** Most recent first-seen event ids of this entity, oldest first, at most RECENT_EVENT_IDS. */
-  readonly recentIds: readonly string[];
+  state: S;
+  /**
+   * Most recent first-seen event ids of this entity, oldest first, at most RECENT_EVENT_IDS.
+   * Updated in place (no copy per event): whoever keeps a document beyond the fold (a write in
+   * flight) serialises it first.
+   */
+  readonly recentIds: string[];
 }
 
 export interface FoldOutcome {
@@ -25,6 +29,7 @@ export interface FoldOutcome {
 /**
  * Applies one event. `documents` holds the entity documents known so far (loaded or evolved in
  * this batch); changed documents are written back into it and their keys added to `dirty`.
+ * `knownKey` is the event's entity when the caller has computed it already (logic.keyOf).
  */
 export function foldEvent<S>(
   logic: ReadModelLogic<S>,
@@ -33,12 +38,13 @@ export function foldEvent<S>(
   changes: ChangeSet,
   event: AnyLedgerEvent,
   outcome: FoldOutcome,
+  knownKey?: string | null,
 ): void {
   if (!logic.eventTypes.has(event.type)) {
     outcome.ignored += 1;
     return;
   }
-  const key = logic.keyOf(event);
+  const key = knownKey === undefined ? logic.keyOf(event) : knownKey;
   if (key === null) {
     // Entity-less events carry no document, hence no duplicate memory: such read models must
     // make their row changes idempotent by themselves (e.g. a put keyed by the event id).
@@ -55,9 +61,13 @@ export function foldEvent<S>(
   }
   const evolved = logic.evolve(document ? document.state : logic.initialState(), event);
   for (const change of evolved.changes) changes.apply(change);
-  const previous = document ? document.recentIds : [];
-  const recentIds = previous.length >= RECENT_EVENT_IDS ? [...previous.slice(previous.length - RECENT_EVENT_IDS + 1), eventId] : [...previous, eventId];
-  documents.set(key, { state: evolved.state, recentIds });
+  if (document) {
+    document.state = evolved.state;
+    document.recentIds.push(eventId);
+    if (document.recentIds.length > RECENT_EVENT_IDS) document.recentIds.shift();
+  } else {
+    documents.set(key, { state: evolved.state, recentIds: [eventId] });
+  }
   dirty.add(key);
   outcome.applied += 1;
 }

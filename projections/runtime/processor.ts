@@ -4,12 +4,17 @@
 // model's rows, entity documents and checkpoint in ONE PostgreSQL transaction. The checkpoint
 // update is a compare-and-set: if another worker moved it, nothing is written and the caches
 // are dropped (ProjectionConflictError), so a stale worker can never apply a record twice.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { LogRecord } from '../../log/port.ts';
 import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
 import { schemaIdOf } from '../../schemas/codec/wire-format.ts';
 import { ChangeSet } from './change-set.ts';
+import { copyHeader, copyTrailer, documentColumns, encodeDocuments, type DocumentRow } from './document-copy.ts';
 import { foldEvent, type EntityDocument, type FoldOutcome } from './fold.ts';
 import type { ReadModel } from './read-model.ts';
 import { quoteIdent, writeChanges } from './table-writer.ts';
@@ -52,8 +57,29 @@ export interface ProcessorOptions {
 interface TargetWrite {
   readonly target: TargetRuntime;
   readonly from: number;
-  readonly documents: readonly { key: string; state: unknown; recent_ids: readonly string[] }[];
+  /**
+   * The documents this batch changed that the version may already hold, as JSON arrays of
+   * `{ key, state, recent_ids }` (at most DOCUMENTS_PER_STATEMENT each) to upsert. Serialised when
+   * the batch is folded: the fold of the next batch updates the in-memory documents in place
+   * while this one is being committed.
+   */
+  readonly documentsJson: readonly string[];
+  /** Documents new to a fresh version (never written before): binary COPY rows, or null. */
+  readonly documentsCopy: Buffer | null;
   readonly changes: ChangeSet;
+}
+
+const DOCUMENTS_PER_STATEMENT = 20_000;
+
+/**
+ * Records decoded or folded between two turns of the event loop. The commit of the previous
+ * batch is a sequence of statements, each sent when the one before has answered: folding a whole
+ * batch without a turn would leave PostgreSQL idle until the fold ends.
+ */
+const YIELD_EVERY = 500;
+
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 interface PreparedBatch {
@@ -70,8 +96,14 @@ interface TargetRuntime {
   readonly documents: Map<string, EntityDocument<unknown>>;
   readonly checkpoints: Map<string, number>;
   empty: boolean;
-  /** Keys of documents committed by this processor (meaningful while `empty`). */
+  /**
+   * Keys of documents this processor has written or is writing (meaningful while `empty`): the
+   * others are new to the version, so they are loaded with COPY, not upserted. Any failure
+   * resets it together with `empty`.
+   */
   readonly written: Set<string>;
+  /** Every document of the version is in `documents` (a fresh version, nothing evicted): none to load. */
+  complete: boolean;
 }
 
 export class ProjectionProcessor {
@@ -86,7 +118,7 @@ export class ProjectionProcessor {
   constructor(options: ProcessorOptions) {
     this.#knex = options.knex;
     this.#codec = options.codec;
-    this.#targets = options.targets.map((t) => ({ model: t.model, schema: t.schema, documents: new Map(), checkpoints: new Map(), empty: t.empty === true, written: new Set<string>() }));
+    this.#targets = options.targets.map((t) => ({ model: t.model, schema: t.schema, documents: new Map(), checkpoints: new Map(), empty: t.empty === true, written: new Set<string>(), complete: t.empty === true }));
     this.#onPoison = options.onPoison ?? ((record, error) => console.warn(`projection: skipping ${record.topic}/${record.partition}@${record.offset}: ${error.message}`));
     this.#maxCached = options.maxCachedDocuments ?? 300_000;
   }
@@ -102,6 +134,7 @@ export class ProjectionProcessor {
       target.checkpoints.clear();
       target.empty = false;
       target.written.clear();
+      target.complete = false;
     }
   }
 
@@ -211,6 +244,7 @@ export class ProjectionProcessor {
     let poison = 0;
     let considered = 0;
     for (let i = 0; i < records.length; i += 1) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
       const record = records[i];
       if (record.offset < lowest) continue;
       considered += 1;
@@ -234,13 +268,16 @@ export class ProjectionProcessor {
       if (target.documents.size > this.#maxCached) {
         await this.flush();
         target.documents.clear();
+        target.complete = false;
       }
       const missing = new Set<string>();
+      const keys: (string | null)[] = new Array(records.length).fill(null);
       for (let i = 0; i < records.length; i += 1) {
         const event = events[i];
         if (event === null || records[i].offset < from || !logic.eventTypes.has(event.type)) continue;
         const key = logic.keyOf(event);
-        if (key !== null && !target.documents.has(key) && (!target.empty || target.written.has(key))) missing.add(key);
+        keys[i] = key;
+        if (key !== null && !target.complete && !target.documents.has(key) && (!target.empty || target.written.has(key))) missing.add(key);
       }
       if (missing.size > 0) {
         await this.flush(); // the documents must be the committed ones
@@ -249,16 +286,31 @@ export class ProjectionProcessor {
       const dirty = new Set<string>();
       const changes = new ChangeSet(target.model.tables);
       for (let i = 0; i < records.length; i += 1) {
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
         const event = events[i];
         if (event === null || records[i].offset < from) continue;
-        foldEvent(logic, target.documents, dirty, changes, event, outcome);
+        foldEvent(logic, target.documents, dirty, changes, event, outcome, keys[i]);
       }
-      const documents: { key: string; state: unknown; recent_ids: readonly string[] }[] = [];
+      const documentsJson: string[] = [];
+      const fresh: DocumentRow[] = [];
+      let part: { key: string; state: unknown; recent_ids: readonly string[] }[] = [];
       for (const key of dirty) {
         const document = target.documents.get(key);
-        if (document) documents.push({ key, state: document.state, recent_ids: document.recentIds });
+        if (!document) continue;
+        if (target.empty && !target.written.has(key)) {
+          fresh.push({ key, state: document.state, recentIds: document.recentIds });
+          target.written.add(key);
+          continue;
+        }
+        part.push({ key, state: document.state, recent_ids: document.recentIds });
+        if (part.length === DOCUMENTS_PER_STATEMENT) {
+          documentsJson.push(JSON.stringify(part));
+          part = [];
+        }
       }
-      writes.push({ target, from, documents, changes });
+      if (part.length > 0) documentsJson.push(JSON.stringify(part));
+      const documentsCopy = fresh.length > 0 ? encodeDocuments(fresh) : null;
+      writes.push({ target, from, documentsJson, documentsCopy, changes });
       // Optimistic: the next batch of this partition starts here; a failed commit resets the caches.
       target.checkpoints.set(`${topic}\u0000${partition}`, end);
     }
@@ -268,14 +320,11 @@ export class ProjectionProcessor {
   async #commit(prepared: PreparedBatch): Promise<void> {
     await this.#knex.transaction(async (trx) => {
       for (const write of prepared.writes) {
-        await this.#writeDocuments(trx, write.target, write.documents);
+        await this.#writeDocuments(trx, write.target, write.documentsJson, write.documentsCopy);
         await writeChanges(trx, write.target.schema, write.changes);
         await this.#advance(trx, write.target, prepared.topic, prepared.partition, write.from, prepared.end);
       }
     });
-    for (const write of prepared.writes) {
-      if (write.target.empty) for (const document of write.documents) write.target.written.add(document.key);
-    }
   }
 
   async #loadDocuments(target: TargetRuntime, keys: string[]): Promise<void> {
@@ -286,14 +335,17 @@ export class ProjectionProcessor {
     for (const row of rows.rows) target.documents.set(row.key, { state: row.state, recentIds: row.recent_ids });
   }
 
-  async #writeDocuments(trx: Knex.Transaction, target: TargetRuntime, rows: readonly { key: string; state: unknown; recent_ids: readonly string[] }[]): Promise<void> {
-    if (rows.length === 0) return;
+  async #writeDocuments(trx: Knex.Transaction, target: TargetRuntime, documentsJson: readonly string[], documentsCopy: Buffer | null): Promise<void> {
     const table = `${quoteIdent(target.schema)}.entity_state`;
-    for (let i = 0; i < rows.length; i += 20_000) {
+    if (documentsCopy) {
+      const client = (await trx.client.acquireConnection()) as pg.ClientBase;
+      await pipeline(Readable.from([copyHeader(), documentsCopy, copyTrailer()]), client.query(copyFrom(`copy ${table} ${documentColumns} from stdin with (format binary)`)));
+    }
+    for (const json of documentsJson) {
       await trx.raw(
         `insert into ${table} (key, state, recent_ids) select key, state, recent_ids from json_populate_recordset(null::${table}, ?::json)
          on conflict (key) do update set state = excluded.state, recent_ids = excluded.recent_ids`,
-        [JSON.stringify(rows.slice(i, i + 20_000))],
+        [json],
       );
     }
   }

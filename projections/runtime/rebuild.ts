@@ -28,7 +28,10 @@ export interface RebuildOptions {
   readonly store: ProjectionStore;
   readonly models: readonly ReadModel[];
   readonly onProgress?: (progress: RebuildProgress) => void;
-  /** Records per read (and per transaction). Default 10,000. */
+  /**
+   * Records per read (and per transaction). Default 50,000: more rows of a counter or state table
+   * merge in memory before they are written (10,000 ran at about 2/3 of the rate).
+   */
   readonly batchSize?: number;
   /** Passes over the log tail before swapping; a pass that reads at most `caughtUpWithin` records ends it. */
   readonly maxPasses?: number;
@@ -73,7 +76,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   }
   const processor = new ProjectionProcessor({ knex: options.knex, codec: options.codec, targets, onPoison: options.onPoison });
   const topics = [...new Set(models.flatMap((m) => m.topics))];
-  const batchSize = options.batchSize ?? 10_000;
+  const batchSize = options.batchSize ?? 50_000;
   const started = Date.now();
   let processed = 0;
   let lastReport = 0;
@@ -88,7 +91,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   };
 
   const maxPasses = options.maxPasses ?? 5;
-  const caughtUpWithin = options.caughtUpWithin ?? batchSize;
+  const caughtUpWithin = options.caughtUpWithin ?? 10_000;
   for (let pass = 0; pass < maxPasses; pass += 1) {
     const phase = pass === 0 ? 'reading' : 'catching-up';
     const ranges: { topic: string; partition: number; from: number; to: number }[] = [];
