@@ -84,6 +84,8 @@ export interface CallProcessorKind {
   /** `call-ledger run` component name and log label. */
   readonly label: string;
   readonly reactors: () => NamedReactor[];
+  /** Risk is on the live path (an alert within 100 ms): at-least-once, repeats dropped by position (docs/risk-and-qa.md). */
+  readonly outputDelivery: 'atomic' | 'at-least-once';
 }
 
 /**
@@ -91,10 +93,10 @@ export interface CallProcessorKind {
  * that ran risk, QA and summaries before the split (risk came first in it): an upgraded ledger
  * resumes risk at its checkpoints and snapshots, and risk decision ids did not change.
  */
-export const riskProcessor: CallProcessorKind = { name: 'streams.risk-qa', component: 'streams/risk-qa', label: 'risk', reactors: riskReactors };
+export const riskProcessor: CallProcessorKind = { name: 'streams.risk-qa', component: 'streams/risk-qa', label: 'risk', reactors: riskReactors, outputDelivery: 'at-least-once' };
 
 /** Sheddable: pauses while the system mode sheds one of `qaSummaryFeatures`. */
-export const qaSummaryProcessor: CallProcessorKind = { name: 'streams.qa-summary', component: 'streams/qa-summary', label: 'qa-summary', reactors: qaSummaryReactors };
+export const qaSummaryProcessor: CallProcessorKind = { name: 'streams.qa-summary', component: 'streams/qa-summary', label: 'qa-summary', reactors: qaSummaryReactors, outputDelivery: 'atomic' };
 
 /** The features of SystemModeChanged.shedFeatures that pause the QA and summary processor (either one). */
 export const qaSummaryFeatures: readonly string[] = ['qa', 'summary'];
@@ -186,6 +188,7 @@ export function callProcessorDefinition(
     component: kind.component,
     version: callProcessorVersion,
     inputTopics: [topics.control, topics.interactions],
+    outputDelivery: kind.outputDelivery,
     accept: (event) => event as unknown as AnyLedgerEvent,
     initialState: () => reactors.map(({ reactor }) => reactor.initialState()),
     decide: (event, state) => decideCall(reactors, shared, state, event),
