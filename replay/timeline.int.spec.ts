@@ -16,6 +16,7 @@ import { EmbeddedSchemaRegistry } from '../log/embedded/embedded-schema-registry
 import type { AppendRecord, LogRecord } from '../log/port.ts';
 import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
 import { outputRecords } from '../streams/runtime/run-processor.ts';
+import { sourceHeader, sourceHeaderValue } from '../streams/runtime/source-position.ts';
 import { decisionId } from '../streams/runtime/uuid-v5.ts';
 import { callProcessorDefinition, callProcessorReplays, callProcessorVersion, defaultReactors, qaSummaryProcessor, riskProcessor, sharedPolicies, type CallProcessorReplay } from '../streams/risk/call-processor.ts';
 import { CallBuilder, fixtureUuid } from '../test/support/call-builder.ts';
@@ -39,6 +40,7 @@ describe('compliance timeline (embedded log)', function () {
   const other = fixtureUuid('timeline-call-2');
   const third = fixtureUuid('timeline-call-3');
   const beforeSplit = fixtureUuid('timeline-call-4');
+  const repeated = fixtureUuid('timeline-call-5');
 
   function call(id: string, customer: string): AnyLedgerEvent[] {
     const c = new CallBuilder({ interactionId: id, dataSubject: `customer:${customer}` });
@@ -54,8 +56,10 @@ describe('compliance timeline (embedded log)', function () {
    * Appends the call's events, then the call processors' decisions for them, as the runtime writes
    * them; `beforeSplit`: as the single processor that ran all three deciders wrote them (the risk
    * processor's group and id namespace, QA and summary decisions positioned after risk's).
+   * `repeatRisk`: risk's decisions are appended a second time, as after a crash between its
+   * at-least-once append and its checkpoint.
    */
-  async function record(events: readonly AnyLedgerEvent[], beforeSplit = false): Promise<void> {
+  async function record(events: readonly AnyLedgerEvent[], beforeSplit = false, repeatRisk = false): Promise<void> {
     const interactions = topics.interactions;
     const inputs: AppendRecord[] = [];
     for (const event of events) inputs.push({ topic: interactions, key: codec.keyOf(event), value: await codec.encode(event), headers: { ce_id: event.metadata.eventId } });
@@ -67,15 +71,20 @@ describe('compliance timeline (embedded log)', function () {
     };
     const processors = (beforeSplit ? [single()] : callProcessorReplays()).map((replay) => ({ ...replay, state: replay.definition.initialState() }));
     const outputs: AppendRecord[] = [];
+    const riskOutputs: AppendRecord[] = [];
     for (const [i, event] of events.entries()) {
       const position = results[i];
       const logRecord: LogRecord = { ...position, key: inputs[i].key, value: inputs[i].value, headers: {}, timestamp: event.metadata.occurredAt };
       for (const { kind, definition, state } of processors) {
         const decided = definition.decide(event, state, { ...position, key: logRecord.key, timestamp: logRecord.timestamp });
-        outputs.push(...(await outputRecords(codec, kind.component, callProcessorVersion, event, logRecord, decided, (t) => ledger.topic(t))));
+        const records = (await outputRecords(codec, kind.component, callProcessorVersion, event, logRecord, decided, (t) => ledger.topic(t)))
+          .map((r, index) => ({ ...r, headers: { ...r.headers, [sourceHeader]: sourceHeaderValue(kind.name, position.topic, position.partition, position.offset, index) } }));
+        outputs.push(...records);
+        if (kind === riskProcessor) riskOutputs.push(...records);
       }
     }
     await ledger.log.append(outputs);
+    if (repeatRisk) await ledger.log.append(riskOutputs);
   }
 
   async function alter(position: string, change: (value: Buffer) => Buffer | Promise<Buffer>): Promise<void> {
@@ -101,6 +110,7 @@ describe('compliance timeline (embedded log)', function () {
     await record(call(other, 'C-2002'));
     await record(call(third, 'C-3003'));
     await record(call(beforeSplit, 'C-4004'), true);
+    await record(call(repeated, 'C-5005'), false, true);
   });
   after(async () => {
     await pool?.query(`drop schema if exists "${sealSchema}" cascade`);
@@ -124,6 +134,19 @@ describe('compliance timeline (embedded log)', function () {
       expect(alert?.decision?.policy).to.have.keys('ruleId', 'ruleVersion');
       const qa = decisions.find((e) => e.type === 'QaScoreComputed');
       expect(qa?.decision?.policy).to.include.keys('rulesId', 'rulesVersion');
+    });
+
+    it('marks a risk decision appended twice (at-least-once, after a crash) as a repeat of the original, and re-runs without it', async () => {
+      const timeline = await builder.build(repeated, 'compliance');
+      const repeats = timeline.events.filter((e) => e.repeatOf !== undefined);
+      expect(repeats.map((e) => e.type)).to.include('RiskAlertRaised');
+      for (const r of repeats) {
+        const original = timeline.events.find((e) => e.position === r.repeatOf);
+        expect(original?.eventId, `${r.type} repeats the original`).to.equal(r.eventId);
+        expect(original?.seq).to.be.lessThan(r.seq);
+      }
+      expect(timeline.replay.result).to.equal('reproduced');
+      expect(timeline.replay.decisions.map((d) => d.eventId)).to.have.lengthOf(new Set(timeline.replay.decisions.map((d) => d.eventId)).size);
     });
 
     it('re-runs the deciders on the recorded inputs and reproduces every decision', async () => {

@@ -24,6 +24,7 @@ import type { EventTypeDefinition } from '../schemas/catalogue.ts';
 import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
 import type { PersonalDataProtector } from '../schemas/pii/personal-data.ts';
 import { causationHeader, decisionEvent } from '../streams/runtime/run-processor.ts';
+import { SourceMarks } from '../streams/runtime/source-position.ts';
 import type { InputSource, ProcessorOutput } from '../streams/runtime/processor.ts';
 import { callProcessorReplays, callProcessorVersion, loadPolicies, riskProcessor } from '../streams/risk/call-processor.ts';
 import { decisionId } from '../streams/runtime/uuid-v5.ts';
@@ -70,6 +71,12 @@ export interface TimelineEvent {
   readonly integrity?: string;
   /** hᵢ of the chain (hex). */
   readonly hash: string;
+  /**
+   * Set on a live-path decision appended a second time after its processor crashed between the
+   * append and its checkpoint (same id and content; docs/routing.md, "Delivery"): the position
+   * of the original. Consumers dropped it; the chain keeps it because the log has it.
+   */
+  readonly repeatOf?: string;
 }
 
 export interface DecisionCheck {
@@ -149,6 +156,24 @@ async function scan(log: LedgerLog, codec: EventCodec, topic: string, keep: (eve
   return out;
 }
 
+/**
+ * The records of `located` that repeat an earlier one by source position, with the original's
+ * position. Exact on an interaction's subset of a partition: the original precedes its repeat in it.
+ */
+function repeatsOf(located: readonly Located[]): Map<Located, string> {
+  const marks = new Map<string, SourceMarks>();
+  const firstById = new Map<string, string>();
+  const repeats = new Map<Located, string>();
+  const inLogOrder = [...located].sort((a, b) => (a.record.topic < b.record.topic ? -1 : a.record.topic > b.record.topic ? 1 : 0) || a.record.partition - b.record.partition || a.record.offset - b.record.offset);
+  for (const l of inLogOrder) {
+    const key = `${l.record.topic}#${l.record.partition}`;
+    if (!marks.has(key)) marks.set(key, new SourceMarks());
+    if (marks.get(key)?.seenBefore(l.record.headers)) repeats.set(l, firstById.get(l.event.metadata.eventId) ?? 'unknown');
+    else if (!firstById.has(l.event.metadata.eventId)) firstById.set(l.event.metadata.eventId, positionOf(l.record));
+  }
+  return repeats;
+}
+
 /** Event time, then log position (a decision has its input's time and comes after it in the log). */
 function byLogOrder(a: Located, b: Located): number {
   return a.event.metadata.occurredAt - b.event.metadata.occurredAt || (a.record.topic < b.record.topic ? -1 : a.record.topic > b.record.topic ? 1 : 0)
@@ -226,8 +251,11 @@ export class TimelineBuilder {
     const { codec, personalData } = this.sources;
     const located = await this.eventsOf(interactionId);
     const hashes = chainHashes(located.map((l) => l.record.value));
+    const repeats = repeatsOf(located);
     const events: TimelineEvent[] = [];
-    for (const [i, { record, event }] of located.entries()) {
+    for (const [i, l] of located.entries()) {
+      const { record, event } = l;
+      const repeatOf = repeats.get(l);
       const definition = codec.catalogue.get(event.type);
       const revealed = await revealOrFlag(personalData, definition, event);
       const shown = role === 'compliance' ? revealed.event : personalData.redact(definition, event);
@@ -245,10 +273,11 @@ export class TimelineBuilder {
         ...(component.startsWith('streams/') ? { decision: { component, policy: policyFields(event.data) } } : {}),
         ...(revealed.unreadable ? { integrity: 'a personal field failed authentication (altered bytes or wrong key)' } : {}),
         hash: hashes[i],
+        ...(repeatOf !== undefined ? { repeatOf } : {}),
       });
     }
     const verification = this.sources.seals ? await this.sources.seals.verify(interactionId, located.map((l) => ({ position: positionOf(l.record), value: l.record.value }))) : { status: 'unsealed' as const };
-    const replay = await this.rerun(interactionId, located);
+    const replay = await this.rerun(interactionId, located.filter((l) => !repeats.has(l)));
     return { interactionId, role, events, chain: { head: hashes.at(-1) ?? ZERO.toString('hex'), verification }, replay };
   }
 
@@ -305,9 +334,10 @@ export class TimelineBuilder {
         if (cause && cause.slice(0, -2).join('/') === this.topics.routingInputs && Number(cause.at(-2)) === partition) last = Math.max(last, Number(cause.at(-1)));
       }
       const sites = routingProcessor.initialState();
+      const marks = new SourceMarks(); // the sequencer's repeats, dropped as routing drops them
       for await (const batch of log.readRange({ topic: this.topics.routingInputs, partitions: [partition], to: { offset: last + 1 }, batchSize: 2000 })) {
         for (const record of batch) {
-          if (record.key !== site) continue;
+          if (marks.seenBefore(record.headers) || record.key !== site) continue;
           const event = await codec.decode(record.value);
           const input = routingProcessor.accept(event);
           if (!input) continue;
