@@ -8,7 +8,7 @@ import type { EventCodec } from '../../schemas/codec/event-codec.ts';
 import type { AppendResult, LedgerLog, LogRecord, Subscription } from '../../log/port.ts';
 import { toAppendRecords } from '../../log/runtime/event-records.ts';
 import { causationHeader } from '../../streams/runtime/run-processor.ts';
-import { SourceMarks } from '../../streams/runtime/source-position.ts';
+import { RepeatFilter } from '../../streams/runtime/source-position.ts';
 import type { Scenario } from './scenario.ts';
 import { feedbackTypes, trafficDecider, type RoutingFeedback, type TrafficInput } from './traffic.decider.ts';
 
@@ -72,17 +72,14 @@ export async function startSimulator(options: SimulatorRunOptions): Promise<Runn
   let stopping = false;
 
   // Routing's and the dialer's outputs carry the causation header; the simulator's own appends do not, so they are skipped undecoded.
-  const repeatsSeen = new Map<string, SourceMarks>();
+  const repeats = new RepeatFilter();
   const subscription: Subscription = await options.log.subscribe({
     group: `simulator.${runTag}`,
     topics: followedTopics.map(topicName),
     startFrom: 'latest',
     handler: async (batch) => {
-      const partitionKey = `${batch.topic}#${batch.partition}`;
-      let marks = repeatsSeen.get(partitionKey);
-      if (!marks) repeatsSeen.set(partitionKey, (marks = new SourceMarks()));
       for (const record of batch.records) {
-        if (marks.seenBefore(record.headers)) continue; // a processor's at-least-once repeat: the agents acted on it already
+        if (repeats.isRepeat(record)) continue; // a processor's at-least-once repeat: the agents acted on it already
         const event = await feedbackOf(options.codec, record);
         if (event) {
           inbox.push(event);

@@ -18,6 +18,7 @@ import type { RoutingInput } from '../../streams/routing/routing.decider.ts';
 import { parseRoutingPolicy, PolicyValidationError } from '../../streams/routing/routing-policy.ts';
 import { parseRiskRules } from '../../streams/risk/risk-rules.ts';
 import { parseQaRules } from '../../streams/qa/qa-rules.ts';
+import { RepeatFilter } from '../../streams/runtime/source-position.ts';
 import { routingWhatIf, type RoutingWhatIfSite } from './routing-what-if.ts';
 import { rulesWhatIf, type RuleSetKind, type RulesWhatIfReport } from './rules-what-if.ts';
 
@@ -116,8 +117,10 @@ async function readSites(sources: WhatIfSources, topic: string, until: number, s
   const sites = new Map<string, RoutingInput[]>();
   if (total === null) return sites;
   let read = 0;
+  const repeats = new RepeatFilter();
   for await (const batch of sources.log.readRange({ topic, batchSize: 2000 })) {
     for (const record of batch) {
+      if (repeats.isRepeat(record)) continue; // the sequencer's at-least-once repeat: routing dropped it too
       const key = record.key ?? '';
       if (site !== undefined && key !== site) continue;
       const input = routingProcessor.accept(await sources.codec.decode(record.value));
@@ -152,8 +155,10 @@ async function readInteractions(sources: WhatIfSources, topic: string, from: num
   if (total === null) return kept;
   const outside = new Set<string>();
   let read = 0;
+  const repeats = new RepeatFilter();
   for await (const batch of log.readRange({ topic, batchSize: 2000 })) {
     for (const record of batch) {
+      if (repeats.isRepeat(record)) continue; // a live-path decision appended twice: consumers dropped it
       const event = await codec.decode(record.value);
       const id = event.metadata.interactionId;
       if (id === null || outside.has(id)) continue;

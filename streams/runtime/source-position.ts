@@ -10,7 +10,7 @@
 // or before the last position already appended. A consumer that remembers the highest position
 // per (group, input partition) therefore drops every repeat exactly, in memory proportional to
 // the number of upstream partitions — however long the writer was down.
-import type { Headers } from '../../log/port.ts';
+import type { Headers, LogRecord } from '../../log/port.ts';
 
 export const sourceHeader = 'ledger_source';
 
@@ -56,5 +56,17 @@ export class SourceMarks {
 
   toJSON(): [string, number, number][] {
     return [...this.#marks].map(([stream, [offset, index]]) => [stream, offset, index]);
+  }
+}
+
+/** For readers of whole topics (replays, tools): repeats dropped by position, partition by partition. */
+export class RepeatFilter {
+  readonly #marks = new Map<string, SourceMarks>();
+
+  isRepeat(record: Pick<LogRecord, 'topic' | 'partition' | 'headers'>): boolean {
+    const key = `${record.topic}#${record.partition}`;
+    let marks = this.#marks.get(key);
+    if (!marks) this.#marks.set(key, (marks = new SourceMarks()));
+    return marks.seenBefore(record.headers);
   }
 }

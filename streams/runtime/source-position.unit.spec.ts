@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SourceMarks, sourceHeader, sourceHeaderValue, sourcePositionOf } from './source-position.ts';
+import { RepeatFilter, SourceMarks, sourceHeader, sourceHeaderValue, sourcePositionOf } from './source-position.ts';
 
 const at = (group: string, partition: number, offset: number, index = 0) => ({ [sourceHeader]: sourceHeaderValue(group, 'ledger.interactions', partition, offset, index) });
 
@@ -43,5 +43,13 @@ describe('source positions of processor outputs', function () {
   it('never drops records without a position (producers outside the stream processors)', function () {
     const marks = new SourceMarks();
     expect([marks.seenBefore({}), marks.seenBefore({})]).to.deep.equal([false, false]);
+  });
+});
+
+describe('a repeat filter over whole topics', function () {
+  it('keeps the partitions of a topic apart', function () {
+    const filter = new RepeatFilter();
+    const record = (partition: number, offset: number) => ({ topic: 'ledger.interactions', partition, headers: at('w', 0, offset) });
+    expect([record(0, 5), record(1, 3), record(0, 5), record(1, 3), record(1, 4)].map((r) => filter.isRepeat(r))).to.deep.equal([false, false, true, true, false]);
   });
 });
