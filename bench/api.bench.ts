@@ -10,9 +10,15 @@ import os from 'node:os';
 import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { AppendRecord, LedgerLog } from '../log/port.ts';
+import { toAppendRecord } from '../log/runtime/event-records.ts';
+import { JsonEventValidator } from '../schemas/validation/json-event-validator.ts';
+import { prepareEvent } from '../api/ingest/prepare-event.ts';
 
 const seconds = Number(process.env.LEDGER_BENCH_SECONDS ?? '15');
 const warmupSeconds = Number(process.env.LEDGER_BENCH_WARMUP ?? '3');
+/** Concurrent log appends of the ingest service (IngestService's default concurrency). */
+const ingestAppenders = 2;
 const print = (figure: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify(figure)}\n`);
 };
@@ -100,6 +106,34 @@ async function runLoad(spec: LoadSpec): Promise<Record<string, unknown>> {
   };
 }
 
+// ─────────────── raw limit: the log alone, in the parent ───────────────
+
+/**
+ * The embedded log's own append rate for groups of the size the API formed, appended by as many
+ * concurrent appenders as the ingest service runs, without HTTP, validation, encoding or dedupe:
+ * what the API could reach at most on this machine at this moment.
+ */
+async function rawLogAppend(log: LedgerLog, records: readonly AppendRecord[], groupSize: number, appenders: number, forSeconds: number): Promise<Record<string, unknown>> {
+  const latencies: number[] = [];
+  let appended = 0;
+  let next = 0;
+  const until = performance.now() + forSeconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: appenders }, async () => {
+    while (performance.now() < until) {
+      const group = Array.from({ length: groupSize }, () => records[next++ % records.length]);
+      const started = performance.now();
+      await log.append(group);
+      latencies.push(performance.now() - started);
+      appended += group.length;
+    }
+  }));
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] * 10) / 10;
+  return { figure: 'raw log append (the limit)', groupSize, appenders, eventsPerSecond: Math.round(appended / elapsed), appendLatencyMs: { p50: pct(50), p99: pct(99) } };
+}
+
 // ─────────────── parent: ledger + API ───────────────
 
 async function main(): Promise<void> {
@@ -111,7 +145,21 @@ async function main(): Promise<void> {
   try {
     const token = await t.token('ingest', { source: 'bench', expiresIn: 3600 });
     const settings = (process.env.LEDGER_BENCH_SETTINGS ?? '1x64,1x128,10x16').split(',').map((s) => s.split('x').map(Number));
+    const validator = new JsonEventValidator(t.ledger.codec.catalogue);
+    const records = await Promise.all(Array.from({ length: 2000 }, (_, i) => {
+      const prepared = prepareEvent(makeEvent(i), { validator, catalogue: t.ledger.codec.catalogue, now: Date.now(), producer: { component: 'bench', version: '0' } });
+      if (!prepared.ok) throw new Error(JSON.stringify(prepared.errors));
+      return toAppendRecord(t.ledger.codec, prepared.event);
+    }));
+    const groupSizes = async (): Promise<{ sum: number; count: number }> => {
+      const values = (await t.api.metrics.ingestBatch.get()).values;
+      return {
+        sum: values.find((v) => v.metricName === 'ledger_api_append_batch_size_sum')?.value ?? 0,
+        count: values.find((v) => v.metricName === 'ledger_api_append_batch_size_count')?.value ?? 0,
+      };
+    };
     for (const [batch, concurrency] of settings) {
+      const groupsBefore = await groupSizes();
       const cpuBefore = process.cpuUsage();
       const child = fork(fileURLToPath(import.meta.url), ['--load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -123,11 +171,12 @@ async function main(): Promise<void> {
       child.kill();
       const cpu = process.cpuUsage(cpuBefore);
       const apiCpuMicrosPerEvent = Math.round((cpu.user + cpu.system) / Math.max(1, Number(result.eventsAccepted) * (1 + warmupSeconds / seconds)));
-      const batchSizes = await t.api.metrics.ingestBatch.get();
-      const sum = batchSizes.values.find((v) => v.metricName === 'ledger_api_append_batch_size_sum')?.value ?? 0;
-      const count = batchSizes.values.find((v) => v.metricName === 'ledger_api_append_batch_size_count')?.value ?? 1;
+      const groupsAfter = await groupSizes();
+      const meanEventsPerLogAppend = (groupsAfter.sum - groupsBefore.sum) / Math.max(1, groupsAfter.count - groupsBefore.count);
       // CPU of the API process (parent) per accepted event, warm-up included pro rata: what one core could carry without contention.
-      print({ adapter: 'embedded', ...result, meanEventsPerLogAppendSoFar: Math.round((sum / Math.max(1, count)) * 10) / 10, apiCpuMicrosPerEvent, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) });
+      print({ adapter: 'embedded', ...result, meanEventsPerLogAppend: Math.round(meanEventsPerLogAppend * 10) / 10, apiCpuMicrosPerEvent, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) });
+      const raw = await rawLogAppend(t.ledger.log, records, Math.max(1, Math.round(meanEventsPerLogAppend)), ingestAppenders, Math.min(seconds, 5));
+      print({ adapter: 'embedded', ...raw, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) });
     }
   } finally {
     await t.close();

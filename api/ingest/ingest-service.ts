@@ -44,7 +44,10 @@ export class IngestService {
     this.log = options.log;
     this.ids = options.acceptedIds;
     this.maxGroup = options.maxGroupEvents ?? 2000;
-    this.concurrency = options.concurrency ?? 4;
+    // Two groups in flight: one claiming while the other appends. More only splits the traffic into
+    // smaller appends that queue on the same partition heads in PostgreSQL (all of them touch most
+    // partitions), each paying its own commit: docs/BENCHMARKS.md "## API".
+    this.concurrency = options.concurrency ?? 2;
     this.observer = options.observer ?? silent;
   }
 
