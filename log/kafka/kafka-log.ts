@@ -1,12 +1,13 @@
 // The Kafka adapter of the ledger log port. The only place (with its helpers in this folder)
 // that knows kafkajs, so the client can be replaced without touching anything above the port.
-import { Kafka, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { Kafka, type Admin, type Producer } from 'kafkajs';
 import type {
   AppendRecord, AppendResult, LedgerLog, LogRecord, ReadRangeOptions, SubscribeOptions, Subscription,
   TopicDescription, TopicSpec,
 } from '../port.ts';
 import './kafkajs-request-queue-patch.ts';
 import { kafkajsLogCreator, type LogSink } from './log-sink.ts';
+import { appendProducer } from './append-producer.ts';
 import { appendResults } from './offsets.ts';
 import { readRange } from './read-range.ts';
 import { retryConnect } from './retry-connect.ts';
@@ -104,7 +105,6 @@ export class KafkaLog implements LedgerLog {
       transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 60_000,
       sessionTimeoutMs: this.#options.sessionTimeoutMs ?? 30_000,
       partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 6,
-      append: (records) => this.append(records),
     }, options);
     this.#subscriptions.add(subscription);
     subscription.done.then(
@@ -171,17 +171,4 @@ export class KafkaLog implements LedgerLog {
       }
     }
   }
-}
-
-/** The append producer: idempotent, acks=all (set per send), partitions chosen by TopicPartitions (same murmur2). */
-function appendProducer(kafka: Kafka): Producer {
-  return kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    // Naming the partitioner only silences kafkajs' v2 migration warning; TopicPartitions places records.
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // A broker restart takes seconds: keep retrying for about a minute before rejecting.
-    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
-  });
 }

@@ -4,7 +4,8 @@
 // (transactional-outputs.ts), or, for an at-least-once subscription, appends the output and
 // then checkpoints; any other batch commits its checkpoint directly.
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { AppendRecord, AppendResult, LogRecord, SubscribeOptions, Subscription } from '../port.ts';
+import type { AppendRecord, LogRecord, SubscribeOptions, Subscription } from '../port.ts';
+import { AtLeastOnceOutputs } from './at-least-once-outputs.ts';
 import type { LogSink } from './log-sink.ts';
 import { toLogRecord } from './records.ts';
 import type { TopicPartitions } from './topic-partitions.ts';
@@ -19,8 +20,6 @@ export interface KafkaSubscriptionDeps {
   readonly transactionTimeoutMs: number;
   readonly sessionTimeoutMs: number;
   readonly partitionsConsumedConcurrently: number;
-  /** The log's own durable append (idempotent producer, acks=all), for at-least-once outputs. */
-  readonly append: (records: readonly AppendRecord[]) => Promise<AppendResult[]>;
 }
 
 const defaultMaxBatchSize = 1000;
@@ -53,6 +52,8 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
     clientId: deps.clientId, group, transactionTimeoutMs: deps.transactionTimeoutMs,
   });
 
+  const atLeastOnceOutputs = new AtLeastOnceOutputs(deps.kafka, deps.partitions);
+
   let generation = 0;
   let stopping = false;
   let failure: unknown;
@@ -84,7 +85,7 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
         await consumer.stop(); // waits for the batch in flight (which flushes its own checkpoint), then leaves the group
         await consumer.disconnect(); // leaves the group
       } finally {
-        await outputs.close();
+        await Promise.all([outputs.close(), atLeastOnceOutputs.close()]);
       }
       if (failure === undefined) settle.resolve();
       else settle.reject(failure);
@@ -113,7 +114,7 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
     if (staged.length > 0 && atLeastOnce) {
       // Durable before the checkpoint moves: a crash in between appends the outputs again, and
       // their consumers drop them by position (see SubscribeOptions.outputDelivery).
-      await deps.append(staged);
+      await atLeastOnceOutputs.append(staged);
       payload.resolveOffset(String(next - 1));
       return 'done';
     }
