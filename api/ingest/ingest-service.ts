@@ -1,8 +1,9 @@
 // Appends validated, encoded events with group commit and dedupe on event id. Requests that
 // arrive while an append is in flight are gathered into the next one (one dedupe claim, one log
-// append, one confirm per group), so many small concurrent requests cost few round trips; each
-// request's promise settles only when its own events are durably in the log.
-import type { AppendRecord, LedgerLog } from '../../log/port.ts';
+// append, one confirm per group), so many small concurrent requests cost few round trips; groups
+// claim side by side but append one at a time, in turn. Each request's promise settles only when
+// its own events are durably in the log.
+import type { AppendRecord, AppendResult, LedgerLog } from '../../log/port.ts';
 import type { AcceptedIds, LogPosition } from './accepted-ids.ts';
 
 export interface PendingEvent {
@@ -39,15 +40,18 @@ export class IngestService {
   private readonly observer: IngestObserver;
   private readonly queue: Unit[] = [];
   private running = 0;
+  /** The last group's append; the next group's starts once it has settled. */
+  private appendTurn: Promise<unknown> = Promise.resolve();
 
   constructor(options: { log: LedgerLog; acceptedIds: AcceptedIds; maxGroupEvents?: number; concurrency?: number; observer?: IngestObserver }) {
     this.log = options.log;
     this.ids = options.acceptedIds;
     this.maxGroup = options.maxGroupEvents ?? 2000;
-    // Two groups in flight: one claiming while the other appends. More only splits the traffic into
-    // smaller appends that queue on the same partition heads in PostgreSQL (all of them touch most
-    // partitions), each paying its own commit: docs/BENCHMARKS.md "## API".
-    this.concurrency = options.concurrency ?? 2;
+    // Three groups in flight, their log appends one after another (appendInTurn): the next groups
+    // claim their ids while one appends. Appends side by side would only queue on the same
+    // partition heads in PostgreSQL (nearly every group touches every partition) and split the
+    // traffic into smaller appends, each paying its own commit: docs/BENCHMARKS.md "## API".
+    this.concurrency = options.concurrency ?? 3;
     this.observer = options.observer ?? silent;
   }
 
@@ -82,6 +86,12 @@ export class IngestService {
     while (this.confirming) await this.confirming;
   }
 
+  private appendInTurn(records: readonly AppendRecord[]): Promise<AppendResult[]> {
+    const append = this.appendTurn.then(() => this.log.append(records));
+    this.appendTurn = append.catch(() => undefined);
+    return append;
+  }
+
   private pump(): void {
     while (this.running < this.concurrency && this.queue.length > 0) {
       const group: Unit[] = [];
@@ -109,7 +119,7 @@ export class IngestService {
       const toAppend = [...first.values()].filter((e) => claim.claimed.has(e.eventId));
       claimedIds = toAppend.map((e) => e.eventId);
       this.observer.batch(toAppend.length);
-      const results = toAppend.length > 0 ? await this.log.append(toAppend.map((e) => e.record)) : [];
+      const results = toAppend.length > 0 ? await this.appendInTurn(toAppend.map((e) => e.record)) : [];
       const positions = new Map<string, LogPosition>();
       toAppend.forEach((event, i) => {
         const r = results[i];

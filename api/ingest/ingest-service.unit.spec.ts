@@ -28,6 +28,25 @@ describe('ingest service', () => {
       expect(appends.length).to.be.lessThan(20);
     });
   });
+  describe('when several groups are in flight', () => {
+    it('claims them side by side but appends one group at a time', async () => {
+      let appending = 0;
+      let most = 0;
+      let offset = 0;
+      const log = {
+        async append(records: readonly AppendRecord[]): Promise<AppendResult[]> {
+          most = Math.max(most, ++appending);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          appending -= 1;
+          return records.map((r) => ({ topic: r.topic, partition: 0, offset: offset++ }));
+        },
+      } as unknown as LedgerLog;
+      const ingest = new IngestService({ log, acceptedIds: new InMemoryAcceptedIds(), concurrency: 3, maxGroupEvents: 1 });
+      const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => ingest.submit([pending(`g${i}`)])));
+      expect(outcomes.map(([o]) => (o.status === 'accepted' ? o.position.offset : -1))).to.deep.equal([0, 1, 2, 3, 4, 5]);
+      expect(most).to.equal(1);
+    });
+  });
   describe('when an event id comes again', () => {
     it('does not append it twice: in the same group, or after it was confirmed', async () => {
       const { log, appends } = fakeLog();
