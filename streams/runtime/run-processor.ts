@@ -167,6 +167,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
   const snapshotEvery = options.snapshotEvery ?? 10_000;
   const partitions = new Map<string, PartitionState<State>>();
   const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, duplicates: 0, replayed: 0, restores: 0, snapshotsWritten: 0, snapshotFailures: 0 };
+  const snapshotWrites = new Set<Promise<void>>();
   const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
   const decodeInput = async (value: Buffer): Promise<DecodedEvent> => {
     const event = await codec.decode(value);
@@ -314,15 +315,19 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
         partition.sinceSnapshot++;
         if (partition.sinceSnapshot >= snapshotEvery) {
           partition.sinceSnapshot = 0;
-          try {
-            const snapshot: ProcessorSnapshot = { format: processorSnapshotFormat, state: definition.toSnapshot(partition.state), sourceMarks: partition.marks.toJSON() };
-            await snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, snapshot);
-            stats.snapshotsWritten++;
-          } catch (error) {
-            // A snapshot only shortens the next restart; losing one must not stop the decisions.
-            stats.snapshotFailures++;
-            options.onSnapshotFailure?.(error);
-          }
+          // The store serialises the state before save() first yields; compressing and writing
+          // happen off the decision path (a routing state at 10,000 calls is ~5 MB of JSON).
+          // A snapshot only shortens the next restart: losing one must not stop the decisions.
+          const snapshot: ProcessorSnapshot = { format: processorSnapshotFormat, state: definition.toSnapshot(partition.state), sourceMarks: partition.marks.toJSON() };
+          const writing = snapshots.save(definition.name, record.topic, record.partition, partition.nextOffset, snapshot).then(
+            () => { stats.snapshotsWritten++; },
+            (error: unknown) => {
+              stats.snapshotFailures++;
+              options.onSnapshotFailure?.(error);
+            },
+          );
+          snapshotWrites.add(writing);
+          void writing.finally(() => snapshotWrites.delete(writing));
         }
       }
     },
@@ -332,6 +337,9 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
     subscription,
     stats,
     state: (topic, partition) => partitions.get(keyOf(topic, partition))?.state,
-    stop: () => subscription.stop(),
+    stop: async () => {
+      await subscription.stop();
+      await Promise.all(snapshotWrites);
+    },
   };
 }

@@ -3,7 +3,8 @@
 // processing, before the batch's checkpoint commits; if that commit is lost the snapshot is
 // ahead of the checkpoint, so the store keeps the last few and a restore takes the newest one at
 // or before the offset it restarts from.
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import type pg from 'pg';
 
 export interface Snapshot {
@@ -13,12 +14,14 @@ export interface Snapshot {
 }
 
 export interface SnapshotStore {
+  /** Serialises `state` before it first yields (the caller goes on changing it), then stores it. */
   save(processor: string, topic: string, partition: number, nextOffset: number, state: unknown): Promise<void>;
   /** The newest snapshot whose nextOffset ≤ atMost. */
   latest(processor: string, topic: string, partition: number, atMost: number): Promise<Snapshot | undefined>;
 }
 
 const kept = 3;
+const gzipAsync = promisify(gzip);
 
 export class InMemorySnapshotStore implements SnapshotStore {
   private readonly snapshots = new Map<string, { nextOffset: number; json: string }[]>();
@@ -74,8 +77,9 @@ export class PostgresSnapshotStore implements SnapshotStore {
   }
 
   async save(processor: string, topic: string, partition: number, nextOffset: number, state: unknown): Promise<void> {
+    const json = JSON.stringify(state);
     await this.migrate();
-    const bytes = gzipSync(JSON.stringify(state), { level: 1 });
+    const bytes = await gzipAsync(json, { level: 1 });
     await this.pool.query(
       `with saved as (
          insert into ${this.table} (processor, topic, partition, next_offset, state) values ($1, $2, $3, $4, $5)
