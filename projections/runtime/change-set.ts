@@ -27,7 +27,9 @@ export function keyString(spec: TableSpec, row: Row): string {
   for (const column of spec.key) {
     const value = row[column];
     if (value === undefined) throw new ChangeSetError(`${spec.name}: key column '${column}' missing`);
-    text += typeof value === 'string' ? `${value}\u0000` : `${JSON.stringify(value)}\u0001`;
+    if (typeof value === 'string') text += `${value}\u0000`;
+    else if (typeof value === 'number') text += `${value}\u0001`; // as JSON.stringify writes a finite number
+    else text += `${JSON.stringify(value)}\u0001`;
   }
   return text;
 }
