@@ -12,6 +12,7 @@ import { auditVerifyCommand } from './commands/audit.ts';
 import { dualTrackReportCommand } from './commands/dual-track.ts';
 import { campaignEndCommand, campaignPauseCommand, campaignResumeCommand, campaignStartCommand } from './commands/campaign.ts';
 import { whatIfCommand } from './commands/what-if.ts';
+import { takeOverCommand } from './commands/processors.ts';
 
 const program = new Command('call-ledger').description('Event-sourced call ledger for a bank contact centre').showHelpAfterError();
 
@@ -38,6 +39,13 @@ program
   .option('--from-schema <schema>', 'PostgreSQL schema of an embedded source (default LEDGER_DB_SCHEMA)')
   .option('--to-schema <schema>', 'PostgreSQL schema of an embedded target (default LEDGER_DB_SCHEMA)')
   .action(copyLogCommand);
+
+const processors = program.command('processors').description("stream processors' consumer groups");
+processors
+  .command('take-over <group>')
+  .description('give a new processor group the checkpoints of the group it replaces (run with both stopped; docs/operations.md, "Upgrades")')
+  .requiredOption('--from <group>', 'the group whose checkpoints it takes over, e.g. streams.risk-qa')
+  .action(takeOverCommand);
 
 const projections = program.command('projections').description('read models: rebuild, versions');
 projections.command('rebuild <name>').description("replay the log from offset zero into a fresh version of a read model (or 'all') and swap it in atomically").action(rebuildCommand);

@@ -142,5 +142,12 @@ export interface LedgerLog {
   describeTopic(topic: string): Promise<TopicDescription>;
   /** Committed checkpoint (next offset to read) per partition for a group, for lag. */
   groupOffsets(group: string, topic: string): Promise<ReadonlyMap<number, number>>;
+  /**
+   * Sets checkpoints of `group` on `topic` for the partitions where it has none (a new group
+   * taking over where another one stopped); partitions with a checkpoint keep it. Call it while
+   * no member of the group runs (Kafka refuses to set the offsets of an active group).
+   * Resolves to the partitions it set.
+   */
+  seedGroupOffsets(group: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<number[]>;
   close(): Promise<void>;
 }

@@ -359,6 +359,19 @@ export function defineLogContract(name: string, subject: LogContractSubject): vo
         }
       });
 
+      it('seeds the checkpoints of a new group, which then starts there, and leaves existing checkpoints alone', async () => {
+        const topic = await newTopic(2);
+        await log.append(Array.from({ length: 20 }, (_, i) => ({ topic, key: null, value: text(`r-${i}`), partition: i % 2 })));
+        const group = freshName('group');
+        expect(await log.seedGroupOffsets(group, topic, new Map([[0, 7], [1, 9]]))).to.deep.equal([0, 1]);
+        expect(await log.seedGroupOffsets(group, topic, new Map([[0, 2], [1, 2]])), 'a second seed').to.deep.equal([]);
+        expect([...(await log.groupOffsets(group, topic))].sort(([a], [b]) => a - b)).to.deep.equal([[0, 7], [1, 9]]);
+        const seen: string[] = [];
+        track(await log.subscribe({ group, topics: [topic], handler: async (batch) => void seen.push(...batch.records.map((r) => `${r.partition}:${r.offset}`)) }));
+        await waitFor('the rest of both partitions', () => seen.length >= 4);
+        expect(seen.sort()).to.deep.equal(['0:7', '0:8', '0:9', '1:9']);
+      });
+
       it('redelivers a batch whose handler failed, to the next subscriber', async () => {
         const topic = await newTopic(1);
         const group = freshName('group');

@@ -218,6 +218,19 @@ export class EmbeddedLog implements LedgerLog {
     return new Map(rows.rows.map((row) => [row.partition, Number(row.next_offset)]));
   }
 
+  async seedGroupOffsets(group: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<number[]> {
+    if (offsets.size === 0) return [];
+    const entries = [...offsets];
+    const rows = await this.pool.query<{ partition: number }>(
+      `insert into ${this.#tables}.checkpoints (group_id, topic, partition, next_offset)
+       select $1, $2, p, o from unnest($3::int[], $4::bigint[]) as seed(p, o)
+       on conflict (group_id, topic, partition) do nothing
+       returning partition`,
+      [group, topic, entries.map(([partition]) => partition), entries.map(([, offset]) => offset)],
+    );
+    return rows.rows.map((row) => row.partition).sort((a, b) => a - b);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

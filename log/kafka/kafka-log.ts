@@ -155,6 +155,13 @@ export class KafkaLog implements LedgerLog {
     return result;
   }
 
+  async seedGroupOffsets(group: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<number[]> {
+    const existing = await this.groupOffsets(group, topic);
+    const partitions = [...offsets].filter(([partition]) => !existing.has(partition)).map(([partition, offset]) => ({ partition, offset: String(offset) }));
+    if (partitions.length > 0) await this.#admin.setOffsets({ groupId: group, topic, partitions });
+    return partitions.map((p) => p.partition);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.stop()));
     await this.#producer.disconnect();

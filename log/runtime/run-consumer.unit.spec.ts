@@ -17,6 +17,7 @@ function oneBatchLog(records: LogRecord[]): { log: LedgerLog; delivered: Promise
     createTopics: unused,
     describeTopic: unused,
     groupOffsets: unused,
+    seedGroupOffsets: unused,
     close: unused,
     async subscribe(options: SubscribeOptions) {
       const staged: AppendRecord[] = [];
