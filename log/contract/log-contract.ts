@@ -303,31 +303,23 @@ export function defineLogContract(name: string, subject: LogContractSubject): vo
         expect(partitionsOf[1].size).to.be.greaterThan(0);
       });
 
-      it('writes staged records atomically with the checkpoint (read-process-write)', async () => {
-        const input = await newTopic(2);
-        const output = await newTopic(2);
-        const group = freshName('group');
-        await log.append(Array.from({ length: 40 }, (_, i) => ({ topic: input, key: `k${i % 4}`, value: text(`in-${i}`) })));
-        track(await log.subscribe({ group, topics: [input], maxBatchSize: 7, handler: async (batch, context) => {
-          context.append(batch.records.map((r) => ({ topic: output, key: r.key, value: text(r.value.toString().replace('in', 'out')) })));
-        } }));
-        await waitFor('the group to catch up', () => caughtUp(log, group, input));
-        const written = (await readAll(log, output)).map((r) => r.value.toString()).sort();
-        expect(written).to.deep.equal(Array.from({ length: 40 }, (_, i) => `out-${i}`).sort());
-      });
-
-      it("with outputDelivery 'at-least-once', writes every staged record, readable at once, and checkpoints after", async () => {
-        const input = await newTopic(2);
-        const output = await newTopic(2);
-        const group = freshName('group');
-        await log.append(Array.from({ length: 40 }, (_, i) => ({ topic: input, key: `k${i % 4}`, value: text(`in-${i}`) })));
-        track(await log.subscribe({ group, topics: [input], maxBatchSize: 7, outputDelivery: 'at-least-once', handler: async (batch, context) => {
-          context.append(batch.records.map((r) => ({ topic: output, key: r.key, value: text(r.value.toString().replace('in', 'out')) })));
-        } }));
-        await waitFor('the group to catch up', () => caughtUp(log, group, input));
-        const written = (await readAll(log, output)).map((r) => r.value.toString()).sort();
-        expect(written).to.deep.equal(Array.from({ length: 40 }, (_, i) => `out-${i}`).sort());
-      });
+      for (const outputDelivery of ['atomic', 'at-least-once'] as const) {
+        const title = outputDelivery === 'atomic'
+          ? 'writes staged records atomically with the checkpoint (read-process-write)'
+          : "with outputDelivery 'at-least-once', writes every staged record, readable at once, and checkpoints after";
+        it(title, async () => {
+          const input = await newTopic(2);
+          const output = await newTopic(2);
+          const group = freshName('group');
+          await log.append(Array.from({ length: 40 }, (_, i) => ({ topic: input, key: `k${i % 4}`, value: text(`in-${i}`) })));
+          track(await log.subscribe({ group, topics: [input], maxBatchSize: 7, outputDelivery, handler: async (batch, context) => {
+            context.append(batch.records.map((r) => ({ topic: output, key: r.key, value: text(r.value.toString().replace('in', 'out')) })));
+          } }));
+          await waitFor('the group to catch up', () => caughtUp(log, group, input));
+          const written = (await readAll(log, output)).map((r) => r.value.toString()).sort();
+          expect(written).to.deep.equal(Array.from({ length: 40 }, (_, i) => `out-${i}`).sort());
+        });
+      }
 
       it("with outputDelivery 'at-least-once', loses nothing and repeats only in input order when a consumer process is killed and restarted", async () => {
         const input = await newTopic(3);
