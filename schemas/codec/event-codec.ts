@@ -145,6 +145,13 @@ export class EventCodec {
     return this.decodeKnown(bytes);
   }
 
+  /** The event type of encoded bytes, from the schema id in the header alone (no body decoding). */
+  async typeOf(bytes: Buffer): Promise<string> {
+    const id = schemaIdOf(bytes);
+    if (!this.readers.has(id)) await this.learnSchema(id);
+    return (this.readers.get(id) as ReaderForId).definition.type;
+  }
+
   /** Decodes without I/O; the schema id must already be known (after registerAll or one decode). */
   decodeKnown(bytes: Buffer): DecodedEvent {
     const id = schemaIdOf(bytes);

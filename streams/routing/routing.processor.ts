@@ -69,6 +69,7 @@ export function routingSequencer(sites: readonly string[]): ProcessorDefinition<
     version: routingVersion,
     inputTopics: ['ledger.interactions', 'ledger.agents', 'ledger.control'],
     outputDelivery: 'at-least-once',
+    inputTypes: sequencedTypes,
     accept: (event) => (sequencedTypes.has(event.type) && event.metadata.producer.component !== routingComponent ? event : undefined),
     initialState: () => ({ interactions: new Map(), agents: new Map() }),
     decide(event, state) {

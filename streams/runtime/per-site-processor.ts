@@ -25,6 +25,7 @@ export function perSiteProcessor<State, Input, Snapshot>(decider: SiteDecider<St
     component: decider.component,
     version: decider.version,
     inputTopics: [decider.inputTopic],
+    inputTypes: accepted,
     outputDelivery: decider.outputDelivery,
     accept: (event: InputEvent) => (accepted.has(event.type) ? (event as unknown as Input) : undefined),
     initialState: () => new Map(),

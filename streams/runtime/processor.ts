@@ -52,6 +52,12 @@ export interface ProcessorDefinition<State, Input> {
    * harmless. Default 'atomic'.
    */
   readonly outputDelivery?: 'atomic' | 'at-least-once';
+  /**
+   * Optional: the only event types `accept` may take. Records of other types are skipped by their
+   * schema id without decoding them (most of ledger.interactions is transcript text routing
+   * never reads).
+   */
+  readonly inputTypes?: ReadonlySet<string>;
   /** The inputs it decides on; others are skipped (not dead-lettered). */
   accept(event: InputEvent): Input | undefined;
   initialState(): State;

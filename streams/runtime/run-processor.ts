@@ -169,13 +169,15 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
   const stats: ProcessorStats = { processed: 0, skipped: 0, decisions: 0, rejected: {}, deadLettered: 0, duplicates: 0, replayed: 0, restores: 0, snapshotsWritten: 0, snapshotFailures: 0 };
   const snapshotWrites = new Set<Promise<void>>();
   const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-  const decodeInput = async (value: Buffer): Promise<DecodedEvent> => {
+  /** The decoded (and revealed) input, or undefined for a type the processor never takes (not decoded). */
+  const decodeInput = async (value: Buffer): Promise<DecodedEvent | undefined> => {
+    if (definition.inputTypes && !definition.inputTypes.has(await codec.typeOf(value))) return undefined;
     const event = await codec.decode(value);
     return options.reveal ? options.reveal(event) : event;
   };
 
-  const apply = (partition: PartitionState<State>, event: DecodedEvent, record: LogRecord): readonly ProcessorOutput[] => {
-    const input = definition.accept(event);
+  const apply = (partition: PartitionState<State>, event: DecodedEvent | undefined, record: LogRecord): readonly ProcessorOutput[] => {
+    const input = event && definition.accept(event);
     partition.nextOffset = record.offset + 1;
     if (input === undefined) return [];
     return definition.decide(input, partition.state, { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, timestamp: record.timestamp });
@@ -199,7 +201,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
             restored.nextOffset = record.offset + 1;
             continue;
           }
-          let event: DecodedEvent;
+          let event: DecodedEvent | undefined;
           try {
             event = await decodeInput(record.value);
           } catch {
@@ -274,7 +276,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
           stats.duplicates++;
           continue;
         }
-        let event: DecodedEvent;
+        let event: DecodedEvent | undefined;
         try {
           event = await decodeInput(record.value);
         } catch (error) {
@@ -297,7 +299,7 @@ export async function runProcessor<State, Input>(options: RunProcessorOptions<St
           continue;
         }
         stats.processed++;
-        if (outputs.length === 0) stats.skipped++;
+        if (outputs.length === 0 || event === undefined) stats.skipped++;
         else {
           let records: AppendRecord[];
           try {
