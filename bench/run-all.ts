@@ -33,7 +33,7 @@ const settings: Readonly<Record<string, BenchSettings>> = {
   projections: { title: 'Projections on the embedded log: raw read, rebuild, steady-state lag', env: { LEDGER_BENCH_EVENTS: '400000', LEDGER_BENCH_STEADY_SECONDS: '15' } },
   import: { title: 'Legacy import (queue_log, CDR)', env: { LEDGER_BENCH_ROWS: '100000' } },
   replay: { title: 'Replay and DR takeover', env: { LEDGER_BENCH_DAYS: '7', LEDGER_BENCH_CALLS_PER_DAY: '2000', LEDGER_BENCH_TAIL_CALLS: '1000' } },
-  api: { title: 'API ingest', env: { LEDGER_BENCH_SECONDS: '10', LEDGER_BENCH_SETTINGS: '1x64,10x16' } },
+  api: { title: 'API ingest', env: { LEDGER_BENCH_SECONDS: '10', LEDGER_BENCH_SETTINGS: '1x64,10x16,20x8,50x4' } },
 };
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
