@@ -1,8 +1,10 @@
 // Applies log records to a set of read-model versions, effectively once. Per batch (records of
 // one topic partition, in offset order): skip what each read model's own checkpoint says it has
-// applied, decode once, fold per entity (dropping duplicate event ids), then write every read
-// model's rows, entity documents and checkpoint in ONE PostgreSQL transaction. The checkpoint
-// update is a compare-and-set: if another worker moved it, nothing is written and the caches
+// applied, decode once, fold per entity (dropping duplicate event ids), then write each read
+// model's rows, entity documents and checkpoint in ONE PostgreSQL transaction of its own (read
+// models are independent: each has its own checkpoint, so they need not commit together, and
+// their transactions run side by side on separate connections). The checkpoint update is a
+// compare-and-set: if another worker moved it, nothing is written and the caches
 // are dropped (ProjectionConflictError), so a stale worker can never apply a record twice.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -70,6 +72,9 @@ interface TargetWrite {
 }
 
 const DOCUMENTS_PER_STATEMENT = 20_000;
+
+/** Read models committed at once (one connection each; the pool keeps one more for look-ups). */
+const COMMIT_CONNECTIONS = 2;
 
 /**
  * Records decoded or folded between two turns of the event loop. The commit of the previous
@@ -263,6 +268,8 @@ export class ProjectionProcessor {
 
     const outcome: FoldOutcome = { applied: 0, duplicates: 0, ignored: 0 };
     const writes: TargetWrite[] = [];
+    const plans: { target: TargetRuntime; from: number; keys: (string | null)[] }[] = [];
+    const loads: { target: TargetRuntime; keys: string[] }[] = [];
     for (const { target, from } of active) {
       const logic = target.model;
       if (target.documents.size > this.#maxCached) {
@@ -279,10 +286,16 @@ export class ProjectionProcessor {
         keys[i] = key;
         if (key !== null && !target.complete && !target.documents.has(key) && (!target.empty || target.written.has(key))) missing.add(key);
       }
-      if (missing.size > 0) {
-        await this.flush(); // the documents must be the committed ones
-        await this.#loadDocuments(target, [...missing]);
-      }
+      plans.push({ target, from, keys });
+      if (missing.size > 0) loads.push({ target, keys: [...missing] });
+    }
+    // Loaded while the previous batch's commit may still be in flight, on another connection:
+    // that commit writes only documents this processor holds in memory (every key it folded
+    // stays in `documents` until a flush: evictions and resets wait for it), so a key missing
+    // here is not among them and its committed document is already the latest.
+    if (loads.length > 0) await this.#loadDocuments(loads);
+    for (const { target, from, keys } of plans) {
+      const logic = target.model;
       const dirty = new Set<string>();
       const changes = new ChangeSet(target.model.tables);
       for (let i = 0; i < records.length; i += 1) {
@@ -318,21 +331,30 @@ export class ProjectionProcessor {
   }
 
   async #commit(prepared: PreparedBatch): Promise<void> {
-    await this.#knex.transaction(async (trx) => {
-      for (const write of prepared.writes) {
-        await this.#writeDocuments(trx, write.target, write.documentsJson, write.documentsCopy);
-        await writeChanges(trx, write.target.schema, write.changes);
-        await this.#advance(trx, write.target, prepared.topic, prepared.partition, write.from, prepared.end);
+    // One transaction per read model (its rows, documents and checkpoint together), a few at a
+    // time on separate connections, so PostgreSQL works on several while Node folds the next batch.
+    // Every one settles before the batch counts as committed or failed: a reset must not reload
+    // documents that a transaction still running is about to change.
+    const queue = [...prepared.writes];
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(COMMIT_CONNECTIONS, queue.length) }, async () => {
+      for (let write = queue.shift(); write !== undefined; write = queue.shift()) {
+        const target = write;
+        await this.#knex.transaction(async (trx) => {
+          await this.#writeDocuments(trx, target.target, target.documentsJson, target.documentsCopy);
+          await writeChanges(trx, target.target.schema, target.changes);
+          await this.#advance(trx, target.target, prepared.topic, prepared.partition, target.from, prepared.end);
+        });
       }
-    });
+    }));
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
-  async #loadDocuments(target: TargetRuntime, keys: string[]): Promise<void> {
-    const rows = await this.#knex.raw<{ rows: { key: string; state: unknown; recent_ids: string[] }[] }>(
-      `select key, state, recent_ids from ${quoteIdent(target.schema)}.entity_state where key = any(?)`,
-      [keys],
-    );
-    for (const row of rows.rows) target.documents.set(row.key, { state: row.state, recentIds: row.recent_ids });
+  /** The committed documents of every read model's missing keys, in one statement (one round trip). */
+  async #loadDocuments(loads: readonly { target: TargetRuntime; keys: string[] }[]): Promise<void> {
+    const sql = loads.map((load, i) => `select ${i}::int as target, key, state, recent_ids from ${quoteIdent(load.target.schema)}.entity_state where key = any(?)`).join(' union all ');
+    const rows = await this.#knex.raw<{ rows: { target: number; key: string; state: unknown; recent_ids: string[] }[] }>(sql, loads.map((load) => load.keys));
+    for (const row of rows.rows) loads[row.target].target.documents.set(row.key, { state: row.state, recentIds: row.recent_ids });
   }
 
   async #writeDocuments(trx: Knex.Transaction, target: TargetRuntime, documentsJson: readonly string[], documentsCopy: Buffer | null): Promise<void> {
