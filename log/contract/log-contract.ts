@@ -321,17 +321,23 @@ export function defineLogContract(name: string, subject: LogContractSubject): vo
         });
       }
 
-      it("with outputDelivery 'at-least-once', loses nothing and repeats only in input order when a consumer process is killed and restarted", async () => {
+      /**
+       * A consumer process (consumer-child.ts) copying `count` records is killed (SIGKILL) in the
+       * middle of a batch, `afterKill` looks at the log, and a second process finishes the job.
+       */
+      async function killMidBatchAndRestart(
+        count: number, outputDelivery: 'atomic' | 'at-least-once', afterKill?: (first: RunningChild, output: string) => Promise<void>,
+      ): Promise<{ written: LogRecord[] }> {
         const input = await newTopic(3);
         const output = await newTopic(3);
         const group = freshName('group');
-        const count = 1500;
         await log.append(Array.from({ length: count }, (_, i) => ({ topic: input, key: `call-${i % 37}`, value: text(`event-${i}`) })));
-        const env = { LEDGER_CHILD_GROUP: group, LEDGER_CHILD_INPUT: input, LEDGER_CHILD_OUTPUT: output, LEDGER_CHILD_SESSION_TIMEOUT_MS: '3000', LEDGER_CHILD_OUTPUT_DELIVERY: 'at-least-once' };
+        const env = { LEDGER_CHILD_GROUP: group, LEDGER_CHILD_INPUT: input, LEDGER_CHILD_OUTPUT: output, LEDGER_CHILD_SESSION_TIMEOUT_MS: '3000', LEDGER_CHILD_OUTPUT_DELIVERY: outputDelivery };
         const first = startChild({ ...subject.childEnv(), ...env, LEDGER_CHILD_BATCH_DELAY_MS: '200' });
         await first.waitForLines((line) => line.startsWith('staged'), 4);
         first.process.kill('SIGKILL');
         await first.exited;
+        await afterKill?.(first, output);
         const second = startChild({ ...subject.childEnv(), ...env, LEDGER_CHILD_BATCH_DELAY_MS: '0' });
         try {
           await waitFor('the restarted consumer to catch up', () => caughtUp(log, group, input));
@@ -339,7 +345,12 @@ export function defineLogContract(name: string, subject: LogContractSubject): vo
           second.process.kill('SIGTERM');
           await second.exited;
         }
-        const written = await readAll(log, output);
+        return { written: await readAll(log, output) };
+      }
+
+      it("with outputDelivery 'at-least-once', loses nothing and repeats only in input order when a consumer process is killed and restarted", async () => {
+        const count = 1500;
+        const { written } = await killMidBatchAndRestart(count, 'at-least-once');
         expect(new Set(written.map((r) => r.value.toString())).size, 'inputs with output').to.equal(count);
         // Per key, outputs follow the input order and a repeat starts again at an earlier input,
         // so dropping every output at or below the highest input seen keeps each input exactly
@@ -379,32 +390,15 @@ export function defineLogContract(name: string, subject: LogContractSubject): vo
       });
 
       it('loses nothing and duplicates no effect when a consumer process is killed mid-batch and restarted', async () => {
-        const input = await newTopic(3);
-        const output = await newTopic(3);
-        const group = freshName('group');
         const count = 1500;
-        await log.append(Array.from({ length: count }, (_, i) => ({ topic: input, key: `call-${i % 37}`, value: text(`event-${i}`) })));
-        const env = { LEDGER_CHILD_GROUP: group, LEDGER_CHILD_INPUT: input, LEDGER_CHILD_OUTPUT: output, LEDGER_CHILD_SESSION_TIMEOUT_MS: '3000' };
-
-        const first = startChild({ ...subject.childEnv(), ...env, LEDGER_CHILD_BATCH_DELAY_MS: '200' });
-        await first.waitForLines((line) => line.startsWith('staged'), 4);
-        first.process.kill('SIGKILL');
-        await first.exited;
-        // The batch in flight at the kill (the last one staged) left no output behind.
-        const [, partition, firstOffset, size] = first.lines.filter((line) => line.startsWith('staged')).at(-1)?.split(' ') ?? [];
-        const inFlight = new Set(Array.from({ length: Number(size) }, (_, i) => `${partition}:${Number(firstOffset) + i}`));
-        const afterKill = await readAll(log, output);
-        expect(afterKill.length, 'output of committed batches only').to.be.lessThan(count);
-        expect(afterKill.filter((r) => inFlight.has(`${r.headers.source_partition}:${r.headers.source_offset}`)), 'output of the killed batch').to.deep.equal([]);
-
-        const second = startChild({ ...subject.childEnv(), ...env, LEDGER_CHILD_BATCH_DELAY_MS: '0' });
-        try {
-          await waitFor('the restarted consumer to catch up', () => caughtUp(log, group, input));
-        } finally {
-          second.process.kill('SIGTERM');
-          await second.exited;
-        }
-        const written = await readAll(log, output);
+        const { written } = await killMidBatchAndRestart(count, 'atomic', async (first, output) => {
+          // The batch in flight at the kill (the last one staged) left no output behind.
+          const [, partition, firstOffset, size] = first.lines.filter((line) => line.startsWith('staged')).at(-1)?.split(' ') ?? [];
+          const inFlight = new Set(Array.from({ length: Number(size) }, (_, i) => `${partition}:${Number(firstOffset) + i}`));
+          const afterKill = await readAll(log, output);
+          expect(afterKill.length, 'output of committed batches only').to.be.lessThan(count);
+          expect(afterKill.filter((r) => inFlight.has(`${r.headers.source_partition}:${r.headers.source_offset}`)), 'output of the killed batch').to.deep.equal([]);
+        });
         const counts = countBy(written, (r) => r.value.toString());
         const duplicates = [...counts].filter(([, n]) => n > 1);
         expect(duplicates, 'duplicated outputs').to.deep.equal([]);
