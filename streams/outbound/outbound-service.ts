@@ -3,9 +3,10 @@
 // streams/runtime, and the ticker (RoutingClockTicked per site on ledger.outbound.inputs).
 import type { LedgerLog, LogRecord, TopicSpec } from '../../log/port.ts';
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
-import { runProcessor, type RunningProcessor } from '../runtime/run-processor.ts';
+import type { RunningProcessor } from '../runtime/run-processor.ts';
 import type { SnapshotStore } from '../runtime/snapshot-store.ts';
-import { startRoutingTicker, type RoutingTicker } from '../routing/routing-ticker.ts';
+import type { RoutingTicker } from '../routing/routing-ticker.ts';
+import { startSequencedPipeline } from '../routing/sequenced-pipeline.ts';
 import { dialerProcessor, outboundInputsTopic, outboundSequencer, type DialerSites, type OutboundSequencerState } from './outbound.processor.ts';
 
 export interface OutboundServiceOptions {
@@ -35,27 +36,13 @@ export function outboundTopics(topicName: (topic: string) => string, partitions:
 }
 
 export async function startOutboundService(options: OutboundServiceOptions): Promise<OutboundService> {
-  const common = { log: options.log, codec: options.codec, snapshots: options.snapshots, topicName: options.topicName, snapshotEvery: options.snapshotEvery, onDeadLetter: options.onDeadLetter };
-  const sequencer = await runProcessor({ ...common, definition: outboundSequencer });
-  let dialer: RunningProcessor<DialerSites>;
-  try {
-    dialer = await runProcessor({ ...common, definition: dialerProcessor });
-  } catch (error) {
-    await sequencer.stop().catch(() => undefined);
-    throw error;
-  }
-  const topicName = options.topicName ?? ((topic: string) => topic);
-  const ticker = options.ticks
-    ? startRoutingTicker({ log: options.log, codec: options.codec, sites: options.sites, intervalMs: options.ticks.intervalMs, now: options.ticks.now, onError: options.ticks.onError, topic: topicName(outboundInputsTopic) })
-    : undefined;
-  return {
-    sequencer,
-    dialer,
-    ticker,
-    done: Promise.all([sequencer.subscription.done, dialer.subscription.done]).then(() => undefined),
-    async stop() {
-      ticker?.stop();
-      await Promise.allSettled([sequencer.stop(), dialer.stop()]);
-    },
-  };
+  const pipeline = await startSequencedPipeline({
+    common: { log: options.log, codec: options.codec, snapshots: options.snapshots, topicName: options.topicName, snapshotEvery: options.snapshotEvery, onDeadLetter: options.onDeadLetter },
+    sequencer: outboundSequencer,
+    processor: dialerProcessor,
+    inputsTopic: outboundInputsTopic,
+    sites: options.sites,
+    ticks: options.ticks,
+  });
+  return { sequencer: pipeline.sequencer, dialer: pipeline.processor, ticker: pipeline.ticker, done: pipeline.done, stop: pipeline.stop };
 }

@@ -4,11 +4,12 @@
 import type { AppendRecord, LedgerLog, LogRecord, TopicSpec } from '../../log/port.ts';
 import type { EventCodec } from '../../schemas/codec/event-codec.ts';
 import type { ProcessorDefinition } from '../runtime/processor.ts';
-import { runProcessor, type RunningProcessor } from '../runtime/run-processor.ts';
+import type { RunningProcessor } from '../runtime/run-processor.ts';
 import type { SnapshotStore } from '../runtime/snapshot-store.ts';
 import type { RoutingInput } from './routing.decider.ts';
 import { routingInputsTopic, routingProcessor, routingSequencer, type RoutingSites, type SequencerState } from './routing.processor.ts';
-import { startRoutingTicker, type RoutingTicker } from './routing-ticker.ts';
+import type { RoutingTicker } from './routing-ticker.ts';
+import { startSequencedPipeline } from './sequenced-pipeline.ts';
 
 export interface RoutingServiceOptions {
   readonly log: LedgerLog;
@@ -41,28 +42,14 @@ export function routingTopics(topicName: (topic: string) => string, partitions: 
 }
 
 export async function startRoutingService(options: RoutingServiceOptions): Promise<RoutingService> {
-  const common = { log: options.log, codec: options.codec, snapshots: options.snapshots, topicName: options.topicName, snapshotEvery: options.snapshotEvery, maxBatchSize: options.maxBatchSize, onDeadLetter: options.onDeadLetter };
-  const sequencer = await runProcessor({ ...common, definition: routingSequencer(options.sites) });
-  const definition = options.wrapRouting ? options.wrapRouting(routingProcessor) : routingProcessor;
-  let routing: RunningProcessor<RoutingSites>;
-  try {
-    routing = await runProcessor({ ...common, definition, onOutputs: options.onDecisions });
-  } catch (error) {
-    await sequencer.stop().catch(() => undefined);
-    throw error;
-  }
-  const topicName = options.topicName ?? ((topic: string) => topic);
-  const ticker = options.ticks
-    ? startRoutingTicker({ log: options.log, codec: options.codec, sites: options.sites, intervalMs: options.ticks.intervalMs, now: options.ticks.now, onError: options.ticks.onError, topic: topicName(routingInputsTopic) })
-    : undefined;
-  return {
-    sequencer,
-    routing,
-    ticker,
-    done: Promise.all([sequencer.subscription.done, routing.subscription.done]).then(() => undefined),
-    async stop() {
-      ticker?.stop();
-      await Promise.allSettled([sequencer.stop(), routing.stop()]);
-    },
-  };
+  const pipeline = await startSequencedPipeline({
+    common: { log: options.log, codec: options.codec, snapshots: options.snapshots, topicName: options.topicName, snapshotEvery: options.snapshotEvery, maxBatchSize: options.maxBatchSize, onDeadLetter: options.onDeadLetter },
+    sequencer: routingSequencer(options.sites),
+    processor: options.wrapRouting ? options.wrapRouting(routingProcessor) : routingProcessor,
+    onOutputs: options.onDecisions,
+    inputsTopic: routingInputsTopic,
+    sites: options.sites,
+    ticks: options.ticks,
+  });
+  return { sequencer: pipeline.sequencer, routing: pipeline.processor, ticker: pipeline.ticker, done: pipeline.done, stop: pipeline.stop };
 }
