@@ -17,7 +17,7 @@ import type { EventCodec } from '../../schemas/codec/event-codec.ts';
 import { schemaIdOf } from '../../schemas/codec/wire-format.ts';
 import { ChangeSet } from './change-set.ts';
 import { copyHeader, copyTrailer, documentColumns, encodeDocuments, type DocumentRow } from './document-copy.ts';
-import { foldEvent, type EntityDocument, type FoldOutcome } from './fold.ts';
+import { foldEntityless, foldIntoDocument, newDocument, type EntityDocument, type FoldOutcome } from './fold.ts';
 import type { ReadModel } from './read-model.ts';
 import { quoteIdent, writeChanges } from './table-writer.ts';
 
@@ -102,13 +102,31 @@ interface TargetRuntime {
   readonly checkpoints: Map<string, number>;
   empty: boolean;
   /**
-   * Keys of documents this processor has written or is writing (meaningful while `empty`): the
-   * others are new to the version, so they are loaded with COPY, not upserted. Any failure
-   * resets it together with `empty`.
+   * Keys of documents the version holds that were dropped from `documents` to bound memory
+   * (meaningful while `empty`: documents in memory say it themselves, `stored`). Other keys are
+   * new to the version: loaded with COPY, not looked up or upserted. Any failure resets it
+   * together with `empty`.
    */
   readonly written: Set<string>;
   /** Every document of the version is in `documents` (a fresh version, nothing evicted): none to load. */
   complete: boolean;
+}
+
+/** A record's place in a read model's fold (see #prepare). */
+const ENTITYLESS = 0;
+type Slot = EntityDocument<unknown> | string | typeof ENTITYLESS | null;
+
+function createDocument(target: TargetRuntime, key: string): EntityDocument<unknown> {
+  const document = newDocument(key, target.model.initialState());
+  target.documents.set(key, document);
+  return document;
+}
+
+/** Drops the documents held in memory, remembering which ones the version holds. */
+function forgetDocuments(target: TargetRuntime): void {
+  if (target.empty) for (const document of target.documents.values()) if (document.stored) target.written.add(document.key);
+  target.documents.clear();
+  target.complete = false;
 }
 
 export class ProjectionProcessor {
@@ -119,6 +137,8 @@ export class ProjectionProcessor {
   readonly #maxCached: number;
   readonly #typeBySchemaId = new Map<number, string>();
   #inflight: Promise<void> | null = null;
+  /** Numbers the folds, for documents to say in which one they last changed. */
+  #folds = 0;
 
   constructor(options: ProcessorOptions) {
     this.#knex = options.knex;
@@ -268,54 +288,72 @@ export class ProjectionProcessor {
 
     const outcome: FoldOutcome = { applied: 0, duplicates: 0, ignored: 0 };
     const writes: TargetWrite[] = [];
-    const plans: { target: TargetRuntime; from: number; keys: (string | null)[] }[] = [];
+    // Per read model and record: the entity document the record folds into (looked up once),
+    // ENTITYLESS, the key of a document still to be loaded, or null (not for this read model).
+    const plans: { target: TargetRuntime; from: number; slots: Slot[] }[] = [];
     const loads: { target: TargetRuntime; keys: string[] }[] = [];
     for (const { target, from } of active) {
       const logic = target.model;
       if (target.documents.size > this.#maxCached) {
         await this.flush();
-        target.documents.clear();
-        target.complete = false;
+        forgetDocuments(target);
       }
       const missing = new Set<string>();
-      const keys: (string | null)[] = new Array(records.length).fill(null);
+      const slots: Slot[] = new Array(records.length).fill(null);
       for (let i = 0; i < records.length; i += 1) {
         const event = events[i];
         if (event === null || records[i].offset < from || !logic.eventTypes.has(event.type)) continue;
         const key = logic.keyOf(event);
-        keys[i] = key;
-        if (key !== null && !target.complete && !target.documents.has(key) && (!target.empty || target.written.has(key))) missing.add(key);
+        if (key === null) {
+          slots[i] = ENTITYLESS;
+          continue;
+        }
+        const document = target.documents.get(key);
+        if (document) slots[i] = document;
+        else if (!target.complete && (!target.empty || target.written.has(key))) {
+          missing.add(key);
+          slots[i] = key;
+        } else slots[i] = createDocument(target, key);
       }
-      plans.push({ target, from, keys });
+      plans.push({ target, from, slots });
       if (missing.size > 0) loads.push({ target, keys: [...missing] });
     }
     // Loaded while the previous batch's commit may still be in flight, on another connection:
     // that commit writes only documents this processor holds in memory (every key it folded
     // stays in `documents` until a flush: evictions and resets wait for it), so a key missing
     // here is not among them and its committed document is already the latest.
-    if (loads.length > 0) await this.#loadDocuments(loads);
-    for (const { target, from, keys } of plans) {
+    if (loads.length > 0) {
+      await this.#loadDocuments(loads);
+      for (const { target, slots } of plans) {
+        for (let i = 0; i < slots.length; i += 1) {
+          const slot = slots[i];
+          if (typeof slot === 'string') slots[i] = target.documents.get(slot) ?? createDocument(target, slot);
+        }
+      }
+    }
+    const foldId = ++this.#folds;
+    for (const { target, from, slots } of plans) {
       const logic = target.model;
-      const dirty = new Set<string>();
+      const changed: EntityDocument<unknown>[] = [];
       const changes = new ChangeSet(target.model.tables);
       for (let i = 0; i < records.length; i += 1) {
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
-        const event = events[i];
-        if (event === null || records[i].offset < from) continue;
-        foldEvent(logic, target.documents, dirty, changes, event, outcome, keys[i]);
+        const slot = slots[i];
+        if (slot === null) continue;
+        const event = events[i] as AnyLedgerEvent;
+        if (slot === ENTITYLESS) foldEntityless(logic, changes, event, outcome);
+        else if (foldIntoDocument(logic, slot as EntityDocument<unknown>, changes, event, outcome, foldId)) changed.push(slot as EntityDocument<unknown>);
       }
       const documentsJson: string[] = [];
       const fresh: DocumentRow[] = [];
       let part: { key: string; state: unknown; recent_ids: readonly string[] }[] = [];
-      for (const key of dirty) {
-        const document = target.documents.get(key);
-        if (!document) continue;
-        if (target.empty && !target.written.has(key)) {
-          fresh.push({ key, state: document.state, recentIds: document.recentIds });
-          target.written.add(key);
+      for (const document of changed) {
+        if (target.empty && !document.stored) {
+          fresh.push({ key: document.key, state: document.state, recentIds: document.recentIds });
+          document.stored = true; // optimistic: a failed commit drops every document
           continue;
         }
-        part.push({ key, state: document.state, recent_ids: document.recentIds });
+        part.push({ key: document.key, state: document.state, recent_ids: document.recentIds });
         if (part.length === DOCUMENTS_PER_STATEMENT) {
           documentsJson.push(JSON.stringify(part));
           part = [];
@@ -354,7 +392,7 @@ export class ProjectionProcessor {
   async #loadDocuments(loads: readonly { target: TargetRuntime; keys: string[] }[]): Promise<void> {
     const sql = loads.map((load, i) => `select ${i}::int as target, key, state, recent_ids from ${quoteIdent(load.target.schema)}.entity_state where key = any(?)`).join(' union all ');
     const rows = await this.#knex.raw<{ rows: { target: number; key: string; state: unknown; recent_ids: string[] }[] }>(sql, loads.map((load) => load.keys));
-    for (const row of rows.rows) loads[row.target].target.documents.set(row.key, { state: row.state, recentIds: row.recent_ids });
+    for (const row of rows.rows) loads[row.target].target.documents.set(row.key, { key: row.key, state: row.state, recentIds: row.recent_ids, changedIn: -1, stored: true });
   }
 
   async #writeDocuments(trx: Knex.Transaction, target: TargetRuntime, documentsJson: readonly string[], documentsCopy: Buffer | null): Promise<void> {

@@ -42,6 +42,8 @@ export interface RebuildOptions {
   readonly onPoison?: (record: LogRecord, error: Error) => void;
   /** Milliseconds between progress reports (default 500). */
   readonly progressEveryMs?: number;
+  /** Entity documents held in memory per read model before they are dropped (ProcessorOptions; default 300,000). */
+  readonly maxCachedDocuments?: number;
 }
 
 export interface RebuildResult {
@@ -74,7 +76,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     resumed ||= build.resumed;
     targets.push({ model, schema: build.schema, empty: !build.resumed });
   }
-  const processor = new ProjectionProcessor({ knex: options.knex, codec: options.codec, targets, onPoison: options.onPoison });
+  const processor = new ProjectionProcessor({ knex: options.knex, codec: options.codec, targets, onPoison: options.onPoison, maxCachedDocuments: options.maxCachedDocuments });
   const topics = [...new Set(models.flatMap((m) => m.topics))];
   const batchSize = options.batchSize ?? 50_000;
   const started = Date.now();
