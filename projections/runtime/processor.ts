@@ -66,7 +66,7 @@ interface TargetWrite {
    * while this one is being committed.
    */
   readonly documentsJson: readonly string[];
-  /** Documents new to a fresh version (never written before): binary COPY rows, or null. */
+  /** Documents new to the version (a fresh one, or looked up and not found): binary COPY rows, or null. */
   readonly documentsCopy: Buffer | null;
   readonly changes: ChangeSet;
 }
@@ -348,7 +348,8 @@ export class ProjectionProcessor {
       const fresh: DocumentRow[] = [];
       let part: { key: string; state: unknown; recent_ids: readonly string[] }[] = [];
       for (const document of changed) {
-        if (target.empty && !document.stored) {
+        if (!document.stored) {
+          // Known to be new to the version (a fresh version, or looked up and not found): COPY.
           fresh.push({ key: document.key, state: document.state, recentIds: document.recentIds });
           document.stored = true; // optimistic: a failed commit drops every document
           continue;
@@ -399,7 +400,13 @@ export class ProjectionProcessor {
     const table = `${quoteIdent(target.schema)}.entity_state`;
     if (documentsCopy) {
       const client = (await trx.client.acquireConnection()) as pg.ClientBase;
-      await pipeline(Readable.from([copyHeader(), documentsCopy, copyTrailer()]), client.query(copyFrom(`copy ${table} ${documentColumns} from stdin with (format binary)`)));
+      try {
+        await pipeline(Readable.from([copyHeader(), documentsCopy, copyTrailer()]), client.query(copyFrom(`copy ${table} ${documentColumns} from stdin with (format binary)`)));
+      } catch (error) {
+        // A document this worker found missing was written meanwhile: another worker took over.
+        if ((error as { code?: string }).code === '23505') throw new ProjectionConflictError(`${target.model.name}: an entity document appeared under this worker (${(error as Error).message})`);
+        throw error;
+      }
     }
     for (const json of documentsJson) {
       await trx.raw(

@@ -131,11 +131,18 @@ export async function openTestLedger(names: TestNames, models: readonly ReadMode
 /** Every row of the current version of each read model (and its entity documents), in key order: for identity checks. */
 export async function dumpCurrent(ledger: Pick<TestLedger, 'knex' | 'store' | 'models'>): Promise<Record<string, unknown[]>> {
   const versions = await ledger.store.currentVersions(ledger.models.map((m) => m.name));
-  const out: Record<string, unknown[]> = {};
-  for (const model of ledger.models) {
+  return dumpSchemas(ledger, ledger.models.map((model) => {
     const version = versions.get(model.name);
     if (version === undefined) throw new Error(`${model.name} has no current version`);
-    const schema = quoteIdent(ledger.store.versionSchema(model.name, version));
+    return { model, schema: ledger.store.versionSchema(model.name, version) };
+  }));
+}
+
+/** Every table (entity documents included) of the given read-model versions, in key order. */
+export async function dumpSchemas(ledger: Pick<TestLedger, 'knex'>, versions: readonly { model: ReadModel; schema: string }[]): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const { model, schema: name } of versions) {
+    const schema = quoteIdent(name);
     for (const table of model.tables) {
       out[`${model.name}.${table.name}`] = (await ledger.knex.raw<{ rows: unknown[] }>(`select * from ${schema}.${quoteIdent(table.name)} order by ${table.key.map(quoteIdent).join(', ')}`)).rows;
     }

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { AnyLedgerEvent } from '../../schemas/generated/events.ts';
 import { startProjections } from '../runtime/live.ts';
 import { rebuild, RebuildAbortedError, type RebuildProgress } from '../runtime/rebuild.ts';
-import { ProjectionProcessor } from '../runtime/processor.ts';
+import { ProjectionConflictError, ProjectionProcessor } from '../runtime/processor.ts';
+import type { LogRecord } from '../../log/port.ts';
+import type { ReadModel } from '../runtime/read-model.ts';
 import { agentProfiles } from '../agent-profiles/agent-profiles.queries.ts';
 import { customerHistory } from '../customer-history/customer-history.queries.ts';
 import { liveQueues } from '../live-queues/live-queues.queries.ts';
@@ -14,7 +16,7 @@ import { rollingWallboard, wallboard } from '../wallboard/wallboard.queries.ts';
 import { generateDay } from '../wallboard/fixture-day/generate-day.ts';
 import { expectFunnelAndIntentsOf } from './funnel-and-intents-check.ts';
 import { AgentScript, CallScript } from './builders.ts';
-import { dumpCurrent, freshNames, openTestLedger, projectionsCaughtUp, type LogKind, type TestLedger } from './int-support.ts';
+import { dumpCurrent, dumpSchemas, freshNames, openTestLedger, projectionsCaughtUp, type LogKind, type TestLedger } from './int-support.ts';
 
 async function waitFor(what: string, condition: () => Promise<boolean>, deadlineMs = 120_000): Promise<void> {
   const giveUpAt = Date.now() + deadlineMs;
@@ -113,6 +115,32 @@ export function defineProjectionFeatures(kind: LogKind): void {
         }
         expect(applied).to.equal(0);
         expect(await dumpCurrent(ledger)).to.deep.equal(before);
+      });
+    });
+
+    describe('when a stale worker applies records another worker has already committed', () => {
+      it('fails with a conflict and writes nothing, also when documents it believed new were written meanwhile', async () => {
+        await ledger.append(smallScenario().events);
+        // Two workers on one fresh version (as two rebuilds resuming it at once): neither looks documents up.
+        await ledger.store.init();
+        const targets: { model: ReadModel; schema: string; empty: boolean }[] = [];
+        for (const model of ledger.models) targets.push({ model, schema: (await ledger.store.beginBuild(model)).schema, empty: true });
+        const first = new ProjectionProcessor({ knex: ledger.knex, codec: ledger.codec, targets });
+        const stale = new ProjectionProcessor({ knex: ledger.knex, codec: ledger.codec, targets });
+        const batches: LogRecord[][] = [];
+        for (const topic of [ledger.topic('ledger.interactions'), ledger.topic('ledger.agents')]) {
+          for await (const batch of ledger.log.readRange({ topic })) batches.push([...batch]);
+        }
+        for (const batch of batches) await stale.lowestCheckpoint(batch[0].topic, batch[0].partition); // read before the other commits
+        for (const batch of batches) await first.process(batch);
+        const checkpoints = () => Promise.all(targets.map(async (t) => (await ledger.knex.raw<{ rows: unknown[] }>(`select * from "${t.schema}".checkpoints order by topic, partition`)).rows));
+        const committed = { tables: await dumpSchemas(ledger, targets), checkpoints: await checkpoints() };
+        const conflicts: Error[] = [];
+        for (const batch of batches) await stale.process(batch).catch((error: Error) => conflicts.push(error));
+        expect(conflicts).to.have.length.greaterThan(0);
+        for (const conflict of conflicts) expect(conflict).to.be.instanceOf(ProjectionConflictError);
+        expect(conflicts[0].message).to.match(/entity document appeared/);
+        expect({ tables: await dumpSchemas(ledger, targets), checkpoints: await checkpoints() }).to.deep.equal(committed);
       });
     });
 
