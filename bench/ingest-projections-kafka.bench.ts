@@ -15,6 +15,7 @@ import type { AppendRecord } from '../log/port.ts';
 import { freshNames, KAFKA_BROKERS, openTestLedger, projectionsCaughtUp } from '../projections/testing/int-support.ts';
 import { startProjections } from '../projections/runtime/live.ts';
 import { generateDay } from '../projections/wallboard/fixture-day/generate-day.ts';
+import { measureMachineSpeed } from './runner/machine-speed.ts';
 
 const target = Number(process.env.LEDGER_BENCH_EVENTS ?? 200_000);
 const batchSize = 500;
@@ -106,7 +107,7 @@ try {
   } finally {
     await live.stop();
   }
-  print({ figure: 'machine', node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(1))), date: new Date().toISOString() });
+  print({ figure: 'machine', node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(1))), referenceMs: measureMachineSpeed().referenceMs, date: new Date().toISOString() });
 } finally {
   await ledger.close();
   await ledger.drop();

@@ -13,6 +13,7 @@ import { startProjections } from '../projections/runtime/live.ts';
 import { generateDay } from '../projections/wallboard/fixture-day/generate-day.ts';
 import type { AppendRecord } from '../log/port.ts';
 import { quoteIdent } from '../projections/runtime/table-writer.ts';
+import { measureMachineSpeed } from './runner/machine-speed.ts';
 
 const target = Number(process.env.LEDGER_BENCH_EVENTS ?? 2_000_000);
 const steadyRate = Number(process.env.LEDGER_BENCH_STEADY_RATE ?? 5000);
@@ -121,7 +122,7 @@ try {
     achievedRate: Math.round(sent / sendSeconds), samples: sorted.length, lagEventsP50: at(0.5), lagEventsP95: at(0.95), lagEventsMax: sorted.at(-1), perTick,
     drainAfterLastAppendMs: drainMs,
   });
-  print({ figure: 'machine', node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() });
+  print({ figure: 'machine', node: process.version, cpus: (await import('node:os')).cpus().length, referenceMs: measureMachineSpeed().referenceMs, date: new Date().toISOString() });
 } finally {
   await ledger.close();
   const admin = new pg.Client({ connectionString: process.env.LEDGER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' });

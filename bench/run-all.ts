@@ -12,6 +12,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { renderRun, withGeneratedSection, type BenchOutcome, type RunReport } from './runner/benchmarks-doc.ts';
 import { checkTargets, type Figure } from './runner/targets.ts';
+import { measureMachineSpeed } from './runner/machine-speed.ts';
 
 interface BenchSettings {
   readonly env?: Readonly<Record<string, string>>;
@@ -90,8 +91,10 @@ function runBench(name: string): Promise<BenchOutcome> {
   });
 }
 
+const speedBefore = measureMachineSpeed();
 const outcomes: BenchOutcome[] = [];
 for (const name of selected) outcomes.push(await runBench(name));
+const speedAfter = measureMachineSpeed();
 
 // A partial run refreshes its benches' sections; the other benches keep theirs (each shows its own date).
 const latestFile = `${docsDir}benchmarks-latest.json`;
@@ -106,6 +109,7 @@ const report: RunReport = {
   command: only.length > 0 ? `npm run bench -- ${only.join(' ')}` : 'npm run bench',
   machine: `${cpus.length} vCPU (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}; `
     + `Kafka at ${process.env.LEDGER_KAFKA_BROKERS ?? '127.0.0.1:9092'}, PostgreSQL at ${(process.env.LEDGER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test').replace(/:[^:@/]+@/, ':***@')}; `
+    + `single-thread reference workload ${speedBefore.referenceMs} ms before the run and ${speedAfter.referenceMs} ms after (bench/runner/machine-speed.ts; lower is faster: compare runs by it); `
     + 'shared with other work (see the load average before each bench)',
   benches: merged,
   targets: checkTargets(figures),
