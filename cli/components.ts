@@ -9,6 +9,7 @@ import { qaSummaryProcessorComponent, riskProcessorComponent } from '../streams/
 import { routingComponent } from '../streams/routing/component.ts';
 import { outboundComponent } from '../streams/outbound/component.ts';
 import { simulatorComponent } from '../producers/simulator/component.ts';
+import { ConfigError } from '../platform/config.ts';
 
 export interface RunningComponent {
   readonly name: string;
@@ -29,3 +30,12 @@ export interface Component {
 
 // The simulator starts last so it stops first: its agents log out while routing still listens.
 export const components: readonly Component[] = [projectionsComponent, routingComponent, outboundComponent, riskProcessorComponent, qaSummaryProcessorComponent, degradationComponent, apiComponent, simulatorComponent];
+
+/** The components named by LEDGER_COMPONENTS, in start order; an unknown name is a configuration error. */
+export function selectComponents(all: readonly Component[], wanted: readonly string[] | 'all'): Component[] {
+  if (wanted === 'all') return [...all];
+  const known = all.map((component) => component.name);
+  const unknown = wanted.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new ConfigError(`LEDGER_COMPONENTS: unknown component ${unknown.map((n) => `'${n}'`).join(', ')} (known: ${known.join(', ')}, or all)`);
+  return all.filter((component) => wanted.includes(component.name));
+}

@@ -48,6 +48,7 @@ export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_WEB_KEYMAP', default: '(F1 ready, F2 not ready, F5 answer, F8 hold, F9 transfer)', description: 'JSON file with the agent workstation\'s keyboard shortcuts (docs/web.md); checked at start.' },
   { name: 'LEDGER_WEB_DEMO_TOKENS', default: 'off', description: 'Development only: `on` lets the pages get one-hour demo tokens from POST /web/demo-tokens (loopback callers; refused when LEDGER_API_JWT_SECRET is set). docs/security.md.' },
   { name: 'LEDGER_SIMULATOR', default: '`gentle-demo` on the embedded ledger, `off` otherwise', description: 'Traffic simulator inside `call-ledger run` (docs/simulator.md): `off`, a shipped scenario (`gentle-demo`, `bank-day`) or a scenario file. Never on by default against Kafka or a configured database.' },
+  { name: 'LEDGER_COMPONENTS', default: 'all', description: 'Components `call-ledger run` starts in this process, comma-separated: `projections`, `routing`, `outbound`, `risk`, `qa-summary`, `degradation`, `api`, `simulator`, or `all`. Run the live path (routing, risk) and the projections in separate processes or hosts so a rebuild or a catch-up never takes their CPU (docs/operations.md, "Separate processes").' },
   { name: 'LEDGER_SIMULATOR_SPEED', default: '1', description: 'Simulated seconds per wall-clock second of the simulator inside `call-ledger run` (1 = real time).' },
 ];
 
@@ -68,6 +69,8 @@ export interface LedgerConfig {
   readonly projections: ProjectionsConfig;
   readonly degradation: DegradationConfig;
   readonly simulator: SimulatorConfig;
+  /** Components `call-ledger run` starts (names as in cli/components.ts), or 'all'. */
+  readonly components: readonly string[] | 'all';
 }
 
 export interface SimulatorConfig {
@@ -202,6 +205,14 @@ function webConfig(env: NodeJS.ProcessEnv): WebConfig {
   };
 }
 
+function componentsConfig(env: NodeJS.ProcessEnv): readonly string[] | 'all' {
+  const text = (env.LEDGER_COMPONENTS ?? '').trim();
+  if (text === '' || text === 'all') return 'all';
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new ConfigError(`LEDGER_COMPONENTS: a comma-separated list of component names without empty entries, got '${text}'`);
+  return names;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const log = env.LEDGER_LOG ?? 'embedded';
   if (log !== 'embedded' && log !== 'kafka') throw new ConfigError(`LEDGER_LOG: must be 'embedded' or 'kafka', got '${log}'`);
@@ -236,5 +247,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     projections: projectionsConfig(env),
     degradation: degradationConfig(env),
     simulator: simulatorConfig(env, log === 'embedded' && !env.LEDGER_DATABASE_URL),
+    components: componentsConfig(env),
   };
 }

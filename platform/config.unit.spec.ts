@@ -13,6 +13,13 @@ describe('configuration', () => {
   it('refuses a bad value naming the variable and the rule', () => {
     expect(() => readConfig({ LEDGER_LOG: 'carrier-pigeon' })).to.throw(ConfigError, "LEDGER_LOG: must be 'embedded' or 'kafka'");
     expect(() => readConfig({ LEDGER_TOPIC_PARTITIONS: '0' })).to.throw(ConfigError, 'LEDGER_TOPIC_PARTITIONS: must be a positive integer');
+    expect(() => readConfig({ LEDGER_COMPONENTS: 'projections,,api' })).to.throw(ConfigError, 'LEDGER_COMPONENTS: a comma-separated list of component names without empty entries');
+  });
+
+  it('runs every component unless LEDGER_COMPONENTS names some', () => {
+    expect(readConfig({}).components).to.equal('all');
+    expect(readConfig({ LEDGER_COMPONENTS: 'all' }).components).to.equal('all');
+    expect(readConfig({ LEDGER_COMPONENTS: ' routing, risk ' }).components).to.deep.equal(['routing', 'risk']);
   });
 
   it('defaults to the embedded log', () => {

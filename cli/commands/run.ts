@@ -1,5 +1,6 @@
-// call-ledger run: the product in one process — the ledger (embedded PostgreSQL log by default,
-// or Kafka), its topics and schemas, then every component in cli/components.ts.
+// call-ledger run: the product — the ledger (embedded PostgreSQL log by default, or Kafka), its
+// topics and schemas, then every component in cli/components.ts, or those LEDGER_COMPONENTS names
+// (several processes, each running some of them, make one product).
 import { readConfig } from '../../platform/config.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { openLedger } from '../../platform/open-ledger.ts';
@@ -9,10 +10,11 @@ import { runSheddable } from '../../platform/degradation/shed-when-degraded.ts';
 import { watchSystemMode, type SystemModeWatch } from '../../platform/degradation/system-mode-watch.ts';
 import type { Ledger } from '../../platform/open-ledger.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { components, type Component, type RunningComponent } from '../components.ts';
+import { components, selectComponents, type Component, type RunningComponent } from '../components.ts';
 
 export async function runProduct(): Promise<void> {
   const config = readConfig();
+  const selected = selectComponents(components, config.components);
   const logger = createLogger(config.logLevel);
   logger.info({ log: config.log, database: config.databaseUrl ? 'configured' : 'embedded' }, 'starting Call Ledger');
   const ledger = await openLedger(config, { warn: (message) => logger.warn(message) });
@@ -25,12 +27,12 @@ export async function runProduct(): Promise<void> {
   await ledger.codec.registerAll();
   logger.info({ topics: ledger.codec.catalogue.topics, eventTypes: ledger.codec.catalogue.all.length }, 'topics and schemas ready');
   let modeWatch: SystemModeWatch | undefined;
-  if (components.some((component) => component.sheddableFeature !== undefined)) {
+  if (selected.some((component) => component.sheddableFeature !== undefined)) {
     const watch = await watchSystemMode({ log: ledger.log, codec: ledger.codec, pollMs: config.degradation.modePollMs, onError: (error) => logger.warn({ err: error }, 'system mode not read') });
     running.push({ name: 'system-mode-watch', stop: () => watch.stop() });
     modeWatch = watch;
   }
-  for (const component of components) {
+  for (const component of selected) {
     running.push(await startComponent(component, ledger, logger, modeWatch));
     logger.info({ component: component.name }, 'started');
   }
