@@ -12,6 +12,7 @@ import type {
   TopicSpec,
 } from '../port.ts';
 import { startAppendNotifier, type AppendNotifier } from './append-notifier.ts';
+import { readStoredRows } from './copy-binary-out.ts';
 import { startSubscription } from './embedded-subscription.ts';
 import { migrate } from './migrations.ts';
 import { quoteIdentifier } from './sql-identifiers.ts';
@@ -146,22 +147,10 @@ export class EmbeddedLog implements LedgerLog {
       let from = await this.#resolveBound(options.topic, partition, options.from, bounds.low, bounds.high);
       const to = await this.#resolveBound(options.topic, partition, options.to, bounds.high, bounds.high);
       while (from < to) {
-        const rows = await this.pool.query<{ offset: string; key: string | null; headers: Record<string, string>; value: Buffer; timestamp: string }>(
-          `select "offset", key, headers, value, "timestamp" from ${this.#tables}.events
-           where topic = $1 and partition = $2 and "offset" >= $3 and "offset" < $4 order by "offset" limit $5`,
-          [options.topic, partition, from, to, batchSize],
-        );
-        if (rows.rows.length === 0) break;
-        yield rows.rows.map((row) => ({
-          topic: options.topic,
-          partition,
-          offset: Number(row.offset),
-          key: row.key,
-          headers: row.headers,
-          value: row.value,
-          timestamp: Number(row.timestamp),
-        }));
-        from = Number(rows.rows[rows.rows.length - 1].offset) + 1;
+        const rows = await readStoredRows(this.pool, { table: `${this.#tables}.events`, topic: options.topic, partition, from, to, limit: batchSize });
+        if (rows.length === 0) break;
+        yield rows.map((row) => ({ topic: options.topic, partition, offset: row.offset, key: row.key, headers: row.headers, value: row.value, timestamp: row.timestamp }));
+        from = rows[rows.length - 1].offset + 1;
       }
     }
   }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AppendRecord, AppendResult, LogRecord, SubscribeOptions, Subscription } from '../port.ts';
 import type { AppendNotifier } from './append-notifier.ts';
+import { readStoredRows } from './copy-binary-out.ts';
 import { GroupMembership, type PartitionRef } from './group-membership.ts';
 
 export interface SubscriptionDeps {
@@ -16,14 +17,6 @@ export interface SubscriptionDeps {
   readonly pollMs: number;
   /** Writes staged records inside the batch transaction. */
   readonly writeInTransaction: (client: pg.PoolClient, records: readonly AppendRecord[]) => Promise<AppendResult[]>;
-}
-
-interface EventRow {
-  offset: string;
-  key: string | null;
-  headers: Record<string, string>;
-  value: Buffer;
-  timestamp: string;
 }
 
 const defaultMaxBatchSize = 1000;
@@ -73,20 +66,8 @@ export function startSubscription(deps: SubscriptionDeps, options: SubscribeOpti
   }
 
   async function fetch(ref: PartitionRef, from: number): Promise<LogRecord[]> {
-    const rows = await pool.query<EventRow>(
-      `select "offset", key, headers, value, "timestamp" from ${tables}.events
-       where topic = $1 and partition = $2 and "offset" >= $3 order by "offset" limit $4`,
-      [ref.topic, ref.partition, from, maxBatchSize],
-    );
-    return rows.rows.map((row) => ({
-      topic: ref.topic,
-      partition: ref.partition,
-      offset: Number(row.offset),
-      key: row.key,
-      headers: row.headers,
-      value: row.value,
-      timestamp: Number(row.timestamp),
-    }));
+    const rows = await readStoredRows(pool, { table: `${tables}.events`, topic: ref.topic, partition: ref.partition, from, to: null, limit: maxBatchSize });
+    return rows.map((row) => ({ topic: ref.topic, partition: ref.partition, offset: row.offset, key: row.key, headers: row.headers, value: row.value, timestamp: row.timestamp }));
   }
 
   /** Returns false when the checkpoint moved under us (another member committed): the batch is discarded. */
