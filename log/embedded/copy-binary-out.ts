@@ -83,11 +83,14 @@ export async function readStoredRows(pool: pg.Pool, range: StoredRange): Promise
     where topic = ${pg.escapeLiteral(range.topic)} and partition = ${integer(range.partition)} and "offset" >= ${integer(range.from)}${range.to === null ? '' : ` and "offset" < ${integer(range.to)}`}
     order by "offset" limit ${integer(range.limit)}`;
   const client = await pool.connect();
+  let chunks: Buffer[];
   try {
-    const chunks: Buffer[] = [];
+    chunks = [];
     for await (const chunk of client.query(copyTo(`copy (${select}) to stdout with (format binary)`))) chunks.push(chunk as Buffer);
-    return decodeStoredRows(Buffer.concat(chunks));
-  } finally {
-    client.release();
+  } catch (error) {
+    client.release(error as Error); // a COPY broken off may leave the connection mid-protocol: not reused
+    throw error;
   }
+  client.release();
+  return decodeStoredRows(Buffer.concat(chunks));
 }
