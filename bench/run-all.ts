@@ -27,6 +27,7 @@ const settings: Readonly<Record<string, BenchSettings>> = {
   log: { title: 'Log: Kafka adapter beside raw kafkajs', env: { LEDGER_BENCH_EVENTS: '100000', LEDGER_BENCH_EMBEDDED: '0' } },
   'embedded-log': { title: 'Log: embedded adapter beside PostgreSQL COPY', env: { LEDGER_BENCH_EVENTS: '100000' } },
   'ingest-projections-kafka': { title: 'Ingest → projections on Kafka beside raw kafkajs', env: { LEDGER_BENCH_EVENTS: '150000' } },
+  'projections-catch-up-kafka': { title: 'Projections catching up on Kafka (no append in the process)', env: { LEDGER_BENCH_EVENTS: '150000' } },
   'kafka-hop-latency': { title: 'Live path: one processor hop on Kafka beside raw kafkajs', env: { HOP_BENCH_SAMPLES: '200' } },
   routing: { title: 'Routing: compute, state, live path at 10,000 calls on Kafka', nodeArgs: ['--expose-gc'], env: { ROUTING_BENCH_CALLS: '10000' } },
   risk: { title: 'Risk and QA: rules throughput, alert latency on Kafka', env: { RISK_BENCH_SAMPLES: '200' } },
