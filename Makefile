@@ -25,7 +25,11 @@ registry-down:
 
 infra-up: kafka-up registry-up ## Kafka + registry
 
-infra-down: registry-down kafka-down
+# The registry keeps its schemas in memory: once it stops, the broker's records name schema ids
+# that no longer exist (or, worse, that a new registry gives to other schemas). So the pair keeps
+# nothing across a stop.
+infra-down: registry-down kafka-down ## stop both and delete the broker's data
+	scripts/kafka.sh clean
 
 ci: ## what CI runs (.ci/run): install, start infra, test with both adapters, stop
 	.ci/run
