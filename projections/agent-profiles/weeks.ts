@@ -26,6 +26,8 @@ export function isoWeekLabel(date: string): string {
 export class LocalWeeks {
   readonly #intervals: LocalIntervals;
   readonly #weeks = new Map<string, WeekOf>();
+  /** Local day → its week: most calls fall on a day already seen (no date parsing per event). */
+  readonly #byDay = new Map<string, WeekOf>();
 
   constructor(timeZone: string) {
     this.#intervals = new LocalIntervals(timeZone);
@@ -33,6 +35,8 @@ export class LocalWeeks {
 
   of(at: number): WeekOf {
     const day = this.#intervals.of(at).day;
+    const known = this.#byDay.get(day);
+    if (known) return known;
     const dayMs = Date.parse(`${day}T00:00:00Z`);
     const mondayMs = dayMs - ((new Date(dayMs).getUTCDay() + 6) % 7) * DAY_MS;
     const start = new Date(mondayMs).toISOString().slice(0, 10);
@@ -42,6 +46,8 @@ export class LocalWeeks {
       if (this.#weeks.size > 10_000) this.#weeks.clear();
       this.#weeks.set(start, week);
     }
+    if (this.#byDay.size > 10_000) this.#byDay.clear();
+    this.#byDay.set(day, week);
     return week;
   }
 
