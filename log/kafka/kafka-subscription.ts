@@ -24,6 +24,21 @@ export interface KafkaSubscriptionDeps {
 
 const defaultMaxBatchSize = 1000;
 
+const MB = 1024 * 1024;
+/** Generous bytes per ledger record in a fetch (an Avro value, headers, record overhead: ~300). */
+const FETCH_BYTES_PER_RECORD = 512;
+
+/**
+ * Bytes a fetch may bring per partition: enough for a whole `maxBatchSize` batch, never below
+ * kafkajs' default of 1 MB (nor above 32 MB). The broker answers a fetch as soon as it has data,
+ * so a larger limit costs no latency; it only fills when there is a backlog, which is then worked
+ * through in fewer, larger batches (the projections catch up ~25% faster with batches of 20,000
+ * than with the ~3,300 records 1 MB holds: docs/BENCHMARKS.md).
+ */
+export function fetchBytesPerPartition(maxBatchSize: number): number {
+  return Math.min(32 * MB, Math.max(MB, maxBatchSize * FETCH_BYTES_PER_RECORD));
+}
+
 /**
  * The broker no longer counts this consumer as a member of the generation (evicted after a batch
  * outlived the session timeout, or a rebalance started). kafkajs rejoins the group when such an
@@ -42,6 +57,8 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
   const consumer: Consumer = deps.kafka.consumer({
     groupId: group,
     readUncommitted: false,
+    maxBytesPerPartition: fetchBytesPerPartition(maxBatchSize),
+    maxBytes: Math.max(10 * MB, 4 * fetchBytesPerPartition(maxBatchSize)),
     allowAutoTopicCreation: false,
     sessionTimeout: deps.sessionTimeoutMs,
     heartbeatInterval: Math.max(500, Math.floor(deps.sessionTimeoutMs / 10)),

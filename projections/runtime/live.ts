@@ -20,6 +20,11 @@ export interface LiveProjectionsOptions {
   readonly models: readonly ReadModel[];
   /** Consumer group (default `projections`). */
   readonly group?: string;
+  /**
+   * Records per batch at most (default 20,000): under a backlog, each batch costs one document
+   * look-up and one transaction per read model, so larger batches catch up faster; caught up,
+   * batches are as small as what arrived.
+   */
   readonly maxBatchSize?: number;
   readonly onBatch?: (batch: RecordBatch, result: BatchResult) => void;
   readonly onBuildProgress?: (progress: RebuildProgress) => void;
@@ -74,7 +79,7 @@ export async function startProjections(options: LiveProjectionsOptions): Promise
   };
 
   const topics = [...new Set(models.flatMap((m) => m.topics))];
-  const subscription = await log.subscribe({ group: options.group ?? 'projections', topics, startFrom: 'earliest', maxBatchSize: options.maxBatchSize ?? 5_000, handler });
+  const subscription = await log.subscribe({ group: options.group ?? 'projections', topics, startFrom: 'earliest', maxBatchSize: options.maxBatchSize ?? 20_000, handler });
   return {
     subscription,
     async stop() {
