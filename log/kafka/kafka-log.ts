@@ -13,6 +13,7 @@ import { readRange } from './read-range.ts';
 import { retryConnect } from './retry-connect.ts';
 import { startKafkaSubscription } from './kafka-subscription.ts';
 import { TopicPartitions } from './topic-partitions.ts';
+import { topicOffsets } from './topic-offsets.ts';
 
 export interface KafkaLogOptions {
   readonly brokers: readonly string[];
@@ -132,11 +133,11 @@ export class KafkaLog implements LedgerLog {
     }); // resolves false (no error) for topics that already exist
     for (const spec of specs) this.#partitions.forget(spec.topic);
     // Leaders are elected, but a broker may not yet serve the new partitions' offsets.
-    await Promise.all(specs.map((spec) => this.#retriable(() => this.#admin.fetchTopicOffsets(spec.topic))));
+    await Promise.all(specs.map((spec) => this.#retriable(() => topicOffsets(this.#admin, spec.topic))));
   }
 
   async describeTopic(topic: string): Promise<TopicDescription> {
-    const offsets = await this.#retriable(() => this.#admin.fetchTopicOffsets(topic));
+    const offsets = await this.#retriable(() => topicOffsets(this.#admin, topic));
     return {
       topic,
       partitions: offsets
