@@ -14,7 +14,7 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { AppendRecord } from '../log/port.ts';
 import { freshNames, KAFKA_BROKERS, openTestLedger, projectionsCaughtUp } from '../projections/testing/int-support.ts';
 import { startProjections } from '../projections/runtime/live.ts';
-import { generateDay } from '../projections/wallboard/fixture-day/generate-day.ts';
+import { generatedDays } from './runner/generated-days.ts';
 import { measureMachineSpeed } from './runner/machine-speed.ts';
 
 const target = Number(process.env.LEDGER_BENCH_EVENTS ?? 200_000);
@@ -46,12 +46,7 @@ async function inBatches(records: readonly AppendRecord[], send: (batch: readonl
 }
 
 try {
-  const records: AppendRecord[] = [];
-  for (let day = 0; records.length < target; day += 1) {
-    // About 11 events per call: days of up to 10,000 calls until the target is reached.
-    const fixture = generateDay({ seed: 4000 + day, calls: Math.min(10_000, Math.ceil((target - records.length) / 11) + 10), agents: 120, idPrefix: `k${day}`, dayOffset: day });
-    records.push(...(await ledger.encode(fixture.events)));
-  }
+  const records = await generatedDays(ledger, target, 'k');
   const events = records.length;
   const topics = [...new Set(records.map((r) => r.topic))];
   const common = { events, batchSize, concurrency, partitions: 3, readModels: ledger.models.map((m) => m.name), brokers: KAFKA_BROKERS.join(',') };

@@ -6,10 +6,9 @@
 // One JSON line per figure; fresh topics (left to retention) and schemas (dropped at the end).
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { AppendRecord } from '../log/port.ts';
 import { freshNames, openTestLedger, projectionsCaughtUp } from '../projections/testing/int-support.ts';
 import { startProjections } from '../projections/runtime/live.ts';
-import { generateDay } from '../projections/wallboard/fixture-day/generate-day.ts';
+import { generatedDays } from './runner/generated-days.ts';
 import { measureMachineSpeed } from './runner/machine-speed.ts';
 
 const target = Number(process.env.LEDGER_BENCH_EVENTS ?? 150_000);
@@ -19,11 +18,7 @@ try {
   const group = `bench-${ledger.names.prefix}`;
   const options = { knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, group };
   await (await startProjections(options)).stop(); // builds every (empty) version and joins the group
-  const records: AppendRecord[] = [];
-  for (let day = 0; records.length < target; day += 1) {
-    const fixture = generateDay({ seed: 4000 + day, calls: Math.min(10_000, Math.ceil((target - records.length) / 11) + 10), agents: 120, idPrefix: `c${day}`, dayOffset: day });
-    records.push(...(await ledger.encode(fixture.events)));
-  }
+  const records = await generatedDays(ledger, target, 'c');
   for (let i = 0; i < records.length; i += 2000) await ledger.log.append(records.slice(i, i + 2000));
   const cpuBefore = process.cpuUsage();
   const started = performance.now();

@@ -5,6 +5,8 @@
 // ("Binary Format"); the json type's binary form is its text, int8 is 8 bytes big-endian.
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import type { LogRecord } from '../port.ts';
+import { copySignature } from './copy-binary.ts';
 
 export interface StoredRow {
   readonly offset: number;
@@ -17,7 +19,6 @@ export interface StoredRow {
 /** The select list the decoder expects, in this order. */
 const storedColumns = '"offset", key, headers, value, "timestamp"';
 
-const SIGNATURE = 'PGCOPY\n\xff\r\n\0';
 const FIELDS = 5;
 
 export class CopyFormatError extends Error {
@@ -26,8 +27,8 @@ export class CopyFormatError extends Error {
 
 /** Rows of a whole binary COPY output (header, tuples, trailer). Values are copies, not views of `data`. */
 export function decodeStoredRows(data: Buffer): StoredRow[] {
-  if (data.length < 19 || data.toString('latin1', 0, 11) !== SIGNATURE) throw new CopyFormatError('not a binary COPY stream (signature)');
-  let at = 11 + 4; // signature, flags
+  if (data.length < 19 || !data.subarray(0, copySignature.length).equals(copySignature)) throw new CopyFormatError('not a binary COPY stream (signature)');
+  let at = copySignature.length + 4; // signature, flags
   at += 4 + data.readInt32BE(at); // header extension
   const rows: StoredRow[] = [];
   for (;;) {
@@ -76,8 +77,8 @@ export interface StoredRange {
   readonly limit: number;
 }
 
-/** The stored rows of a partition from `from` (at most `limit`, in offset order), by binary COPY. */
-export async function readStoredRows(pool: pg.Pool, range: StoredRange): Promise<StoredRow[]> {
+/** The records of a partition from `from` (at most `limit`, in offset order), by binary COPY. */
+export async function readRecords(pool: pg.Pool, range: StoredRange): Promise<LogRecord[]> {
   // COPY takes no parameters: the topic is quoted as a literal, the numbers are integers.
   const select = `select ${storedColumns} from ${range.table}
     where topic = ${pg.escapeLiteral(range.topic)} and partition = ${integer(range.partition)} and "offset" >= ${integer(range.from)}${range.to === null ? '' : ` and "offset" < ${integer(range.to)}`}
@@ -92,5 +93,6 @@ export async function readStoredRows(pool: pg.Pool, range: StoredRange): Promise
     throw error;
   }
   client.release();
-  return decodeStoredRows(Buffer.concat(chunks));
+  const { topic, partition } = range;
+  return decodeStoredRows(Buffer.concat(chunks)).map((row) => ({ topic, partition, ...row }));
 }

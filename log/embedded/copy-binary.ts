@@ -17,11 +17,12 @@ export interface EventRow {
 /** Column order of every row: must match the COPY column list. */
 export const eventColumns = '(topic, partition, "offset", key, headers, value, "timestamp")';
 
-const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** The 11 bytes every binary COPY stream starts with. */
+export const copySignature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 export function copyHeader(): Buffer {
   // Signature, flags (no OIDs), header extension length.
-  return Buffer.concat([signature, Buffer.alloc(8)]);
+  return Buffer.concat([copySignature, Buffer.alloc(8)]);
 }
 
 export function copyTrailer(): Buffer {

@@ -12,7 +12,7 @@ import type {
   TopicSpec,
 } from '../port.ts';
 import { startAppendNotifier, type AppendNotifier } from './append-notifier.ts';
-import { readStoredRows } from './copy-binary-out.ts';
+import { readRecords } from './copy-binary-out.ts';
 import { startSubscription } from './embedded-subscription.ts';
 import { migrate } from './migrations.ts';
 import { quoteIdentifier } from './sql-identifiers.ts';
@@ -147,10 +147,10 @@ export class EmbeddedLog implements LedgerLog {
       let from = await this.#resolveBound(options.topic, partition, options.from, bounds.low, bounds.high);
       const to = await this.#resolveBound(options.topic, partition, options.to, bounds.high, bounds.high);
       while (from < to) {
-        const rows = await readStoredRows(this.pool, { table: `${this.#tables}.events`, topic: options.topic, partition, from, to, limit: batchSize });
-        if (rows.length === 0) break;
-        yield rows.map((row) => ({ topic: options.topic, partition, offset: row.offset, key: row.key, headers: row.headers, value: row.value, timestamp: row.timestamp }));
-        from = rows[rows.length - 1].offset + 1;
+        const records = await readRecords(this.pool, { table: `${this.#tables}.events`, topic: options.topic, partition, from, to, limit: batchSize });
+        if (records.length === 0) break;
+        yield records;
+        from = records[records.length - 1].offset + 1;
       }
     }
   }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AppendRecord, AppendResult, LogRecord, SubscribeOptions, Subscription } from '../port.ts';
 import type { AppendNotifier } from './append-notifier.ts';
-import { readStoredRows } from './copy-binary-out.ts';
+import { readRecords } from './copy-binary-out.ts';
 import { GroupMembership, type PartitionRef } from './group-membership.ts';
 
 export interface SubscriptionDeps {
@@ -65,9 +65,8 @@ export function startSubscription(deps: SubscriptionDeps, options: SubscribeOpti
     for (const ref of change.claimed) positions.set(partitionId(ref), await loadPosition(ref));
   }
 
-  async function fetch(ref: PartitionRef, from: number): Promise<LogRecord[]> {
-    const rows = await readStoredRows(pool, { table: `${tables}.events`, topic: ref.topic, partition: ref.partition, from, to: null, limit: maxBatchSize });
-    return rows.map((row) => ({ topic: ref.topic, partition: ref.partition, offset: row.offset, key: row.key, headers: row.headers, value: row.value, timestamp: row.timestamp }));
+  function fetch(ref: PartitionRef, from: number): Promise<LogRecord[]> {
+    return readRecords(pool, { table: `${tables}.events`, topic: ref.topic, partition: ref.partition, from, to: null, limit: maxBatchSize });
   }
 
   /** Returns false when the checkpoint moved under us (another member committed): the batch is discarded. */

@@ -54,11 +54,12 @@ export async function startKafkaSubscription(deps: KafkaSubscriptionDeps, option
   const { group } = options;
   const maxBatchSize = options.maxBatchSize ?? defaultMaxBatchSize;
   const atLeastOnce = options.outputDelivery === 'at-least-once';
+  const fetchBytes = fetchBytesPerPartition(maxBatchSize);
   const consumer: Consumer = deps.kafka.consumer({
     groupId: group,
     readUncommitted: false,
-    maxBytesPerPartition: fetchBytesPerPartition(maxBatchSize),
-    maxBytes: Math.max(10 * MB, 4 * fetchBytesPerPartition(maxBatchSize)),
+    maxBytesPerPartition: fetchBytes,
+    maxBytes: Math.max(10 * MB, 4 * fetchBytes),
     allowAutoTopicCreation: false,
     sessionTimeout: deps.sessionTimeoutMs,
     heartbeatInterval: Math.max(500, Math.floor(deps.sessionTimeoutMs / 10)),

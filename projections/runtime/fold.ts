@@ -25,7 +25,7 @@ export interface EntityDocument<S> {
    * per event and read model.
    */
   changedIn: number;
-  /** The read model's version holds a row of it (processor bookkeeping: COPY for the others in a fresh version). */
+  /** The read model's version holds a row of it (processor bookkeeping: the others are written by COPY). */
   stored: boolean;
 }
 
@@ -35,8 +35,9 @@ export interface FoldOutcome {
   ignored: number;
 }
 
-export function newDocument<S>(key: string, state: S): EntityDocument<S> {
-  return { key, state, recentIds: [], changedIn: -1, stored: false };
+/** A document new to the version, or (`recentIds`, `stored`) one loaded from it. */
+export function newDocument<S>(key: string, state: S, recentIds: string[] = [], stored = false): EntityDocument<S> {
+  return { key, state, recentIds, changedIn: -1, stored };
 }
 
 /**

@@ -393,7 +393,7 @@ export class ProjectionProcessor {
   async #loadDocuments(loads: readonly { target: TargetRuntime; keys: string[] }[]): Promise<void> {
     const sql = loads.map((load, i) => `select ${i}::int as target, key, state, recent_ids from ${quoteIdent(load.target.schema)}.entity_state where key = any(?)`).join(' union all ');
     const rows = await this.#knex.raw<{ rows: { target: number; key: string; state: unknown; recent_ids: string[] }[] }>(sql, loads.map((load) => load.keys));
-    for (const row of rows.rows) loads[row.target].target.documents.set(row.key, { key: row.key, state: row.state, recentIds: row.recent_ids, changedIn: -1, stored: true });
+    for (const row of rows.rows) loads[row.target].target.documents.set(row.key, newDocument(row.key, row.state, row.recent_ids, true));
   }
 
   async #writeDocuments(trx: Knex.Transaction, target: TargetRuntime, documentsJson: readonly string[], documentsCopy: Buffer | null): Promise<void> {
