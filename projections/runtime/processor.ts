@@ -52,7 +52,10 @@ export interface ProcessorOptions {
   readonly targets: readonly ProcessorTarget[];
   /** A record that cannot be decoded (not retriable): reported and skipped, identically in every rebuild. */
   readonly onPoison?: (record: LogRecord, error: Error) => void;
-  /** Entity documents kept in memory between batches (per read model) before the cache is dropped. */
+  /**
+   * Entity documents kept in memory between batches (per read model; default 50,000, some ten
+   * thousand calls in progress and every agent); past it the least recently changed are dropped.
+   */
   readonly maxCachedDocuments?: number;
 }
 
@@ -122,10 +125,31 @@ function createDocument(target: TargetRuntime, key: string): EntityDocument<unkn
   return document;
 }
 
-/** Drops the documents held in memory, remembering which ones the version holds. */
-function forgetDocuments(target: TargetRuntime): void {
-  if (target.empty) for (const document of target.documents.values()) if (document.stored) target.written.add(document.key);
-  target.documents.clear();
+/**
+ * Bounds the documents held in memory: past `limit`, drops the least recently changed until half
+ * of it remain (a contact's documents stop changing minutes after it ends, an agent's keep
+ * changing), so the heap (and the garbage collector's work) stays the size of the working set
+ * however long the log. Only documents no commit still has to write go: last changed before
+ * `committedThrough` (the fold whose commit is in flight, and later ones, stay). Evicted ones are
+ * looked up again when an event needs them; in a fresh version `written` remembers which exist.
+ */
+function evictLeastRecentlyChanged(target: TargetRuntime, limit: number, committedThrough: number): void {
+  if (target.documents.size <= limit) return;
+  const perFold = new Map<number, number>();
+  for (const document of target.documents.values()) perFold.set(document.changedIn, (perFold.get(document.changedIn) ?? 0) + 1);
+  let excess = target.documents.size - Math.floor(limit / 2);
+  let cutoff = -Infinity; // documents last changed at or before this fold go
+  for (const fold of [...perFold.keys()].sort((a, b) => a - b)) {
+    if (excess <= 0 || fold > committedThrough) break;
+    cutoff = fold;
+    excess -= perFold.get(fold) as number;
+  }
+  if (cutoff === -Infinity) return;
+  for (const document of target.documents.values()) {
+    if (document.changedIn > cutoff) continue;
+    if (target.empty && document.stored) target.written.add(document.key);
+    target.documents.delete(document.key);
+  }
   target.complete = false;
 }
 
@@ -145,7 +169,7 @@ export class ProjectionProcessor {
     this.#codec = options.codec;
     this.#targets = options.targets.map((t) => ({ model: t.model, schema: t.schema, documents: new Map(), checkpoints: new Map(), empty: t.empty === true, written: new Set<string>(), complete: t.empty === true }));
     this.#onPoison = options.onPoison ?? ((record, error) => console.warn(`projection: skipping ${record.topic}/${record.partition}@${record.offset}: ${error.message}`));
-    this.#maxCached = options.maxCachedDocuments ?? 300_000;
+    this.#maxCached = options.maxCachedDocuments ?? 50_000;
   }
 
   get targets(): readonly ProcessorTarget[] {
@@ -294,10 +318,8 @@ export class ProjectionProcessor {
     const loads: { target: TargetRuntime; keys: string[] }[] = [];
     for (const { target, from } of active) {
       const logic = target.model;
-      if (target.documents.size > this.#maxCached) {
-        await this.flush();
-        forgetDocuments(target);
-      }
+      // Folds up to this.#folds - 1 are committed: this one is not yet numbered, the one before may be in flight.
+      evictLeastRecentlyChanged(target, this.#maxCached, this.#folds - 1);
       const missing = new Set<string>();
       const slots: Slot[] = new Array(records.length).fill(null);
       for (let i = 0; i < records.length; i += 1) {

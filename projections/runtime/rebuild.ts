@@ -42,7 +42,12 @@ export interface RebuildOptions {
   readonly onPoison?: (record: LogRecord, error: Error) => void;
   /** Milliseconds between progress reports (default 500). */
   readonly progressEveryMs?: number;
-  /** Entity documents held in memory per read model before they are dropped (ProcessorOptions; default 300,000). */
+  /**
+   * Entity documents held in memory per read model; past it the least recently changed are dropped
+   * (ProcessorOptions). Default 20,000: a batch of 50,000 records touches some 5,000 entities of a
+   * read model, and a small heap keeps the garbage collector's work flat over a long log (at
+   * 300,000 the rate fell from 74k to 45k events/s over a 2-million-event rebuild).
+   */
   readonly maxCachedDocuments?: number;
 }
 
@@ -76,7 +81,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     resumed ||= build.resumed;
     targets.push({ model, schema: build.schema, empty: !build.resumed });
   }
-  const processor = new ProjectionProcessor({ knex: options.knex, codec: options.codec, targets, onPoison: options.onPoison, maxCachedDocuments: options.maxCachedDocuments });
+  const processor = new ProjectionProcessor({ knex: options.knex, codec: options.codec, targets, onPoison: options.onPoison, maxCachedDocuments: options.maxCachedDocuments ?? 20_000 });
   const topics = [...new Set(models.flatMap((m) => m.topics))];
   const batchSize = options.batchSize ?? 50_000;
   const started = Date.now();
