@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type { LogRecord, ReadRangeOptions } from '../port.ts';
 import { toLogRecord } from './records.ts';
+import { topicOffsets } from './topic-offsets.ts';
 
 interface PartitionRange {
   readonly partition: number;
@@ -26,7 +27,7 @@ async function resolveBound(
 }
 
 export async function planRanges(admin: Admin, options: ReadRangeOptions): Promise<PartitionRange[]> {
-  const offsets = await admin.fetchTopicOffsets(options.topic);
+  const offsets = await topicOffsets(admin, options.topic);
   const wanted = options.partitions ? new Set(options.partitions) : undefined;
   const lows = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
   const highs = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
@@ -46,7 +47,7 @@ export async function planRanges(admin: Admin, options: ReadRangeOptions): Promi
 const stallCheckMs = 5_000;
 
 async function logStart(admin: Admin, topic: string, partition: number): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await topicOffsets(admin, topic);
   return Number(offsets.find((p) => p.partition === partition)?.low ?? 0);
 }
 
