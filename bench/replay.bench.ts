@@ -1,5 +1,6 @@
 // npm run bench:replay — DR takeover on the embedded log (PostgreSQL), docs/operations.md:
-//   1. a month of history (generated contact-centre days) is written to the log;
+//   1. a month of history (generated contact-centre days) is written to the log; the compliance
+//      timeline of one interaction, and of one customer, is read from it;
 //   2. the read models are rebuilt from offset zero (the rebuild-after-import rate);
 //   3. a read-model snapshot is taken (pg_dump of the projection schemas: rows and checkpoints
 //      together, since they commit in one transaction) and the site keeps running: a tail of
@@ -25,6 +26,11 @@ import { generateDay } from '../projections/wallboard/fixture-day/generate-day.t
 import { agentsBySkill, liveQueues } from '../projections/live-queues/live-queues.queries.ts';
 import { quoteIdent } from '../projections/runtime/table-writer.ts';
 import { ProjectionStore } from '../projections/runtime/store.ts';
+import { TimelineBuilder } from '../replay/timeline.ts';
+import { InMemoryDataKeyStore } from '../schemas/pii/data-key-store.ts';
+import { PersonalDataProtector } from '../schemas/pii/personal-data.ts';
+import type { AnyLedgerEvent } from '../schemas/generated/events.ts';
+import { routingInputsTopic } from '../streams/routing/routing.processor.ts';
 
 const databaseUrl = process.env.LEDGER_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 process.env.LEDGER_TEST_DATABASE_URL ??= databaseUrl;
@@ -71,14 +77,34 @@ try {
   // 1. A month of history.
   let started = performance.now();
   let events = 0;
+  let lastDay: AnyLedgerEvent[] = [];
   for (let day = 0; day < days; day++) {
     const fixture = generateDay({ seed: 5000 + day, calls: callsPerDay, agents: 150, idPrefix: `m${day}`, dayOffset: day });
+    lastDay = fixture.events;
     await ledger.appendRecords(await ledger.encode(fixture.events));
     events += fixture.events.length;
     process.stderr.write(`\rhistory: ${events} events (${day + 1}/${days} days)`);
   }
   process.stderr.write('\n');
   print({ figure: 'history written', days, calls: days * callsPerDay, events, seconds: seconds(started), eventsPerSecond: Math.round(events / seconds(started)) });
+
+  // 1b. Compliance timelines over that history (replay/timeline.ts): one interaction of the last
+  // day, then every interaction of one of its customers (found by a scan of the whole log).
+  const timeline = new TimelineBuilder({
+    log: ledger.log, codec: ledger.codec, personalData: new PersonalDataProtector(new InMemoryDataKeyStore()),
+    topics: { interactions: ledger.topic('ledger.interactions'), agents: ledger.topic('ledger.agents'), audit: ledger.topic('ledger.audit'), control: ledger.topic('ledger.control'), routingInputs: ledger.topic(routingInputsTopic) },
+  });
+  const identified = lastDay.find((e) => e.type === 'CustomerIdentified') as AnyLedgerEvent & { data: { customerId: string } };
+  started = performance.now();
+  const one = await timeline.build(identified.metadata.interactionId as string, 'compliance');
+  const checks: Record<string, number> = {};
+  for (const check of one.replay.decisions) checks[check.result] = (checks[check.result] ?? 0) + 1;
+  // The generated history's summaries come from the fixture, not the summary decider: a re-run differs.
+  print({ figure: 'compliance timeline of one interaction (scan of the log, decisions re-run)', seconds: seconds(started), logEvents: events, timelineEvents: one.events.length, decisionChecks: checks });
+  started = performance.now();
+  const ofCustomer = await timeline.interactionsOf(identified.data.customerId);
+  for (const id of ofCustomer) await timeline.build(id, 'compliance');
+  print({ figure: 'compliance timelines of one customer (find their interactions, then each timeline)', seconds: seconds(started), logEvents: events, interactions: ofCustomer.length });
 
   // 2. Rebuild of every read model from offset zero.
   const all = await rebuild({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models });
