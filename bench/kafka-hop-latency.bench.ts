@@ -5,6 +5,9 @@
 // Prints JSON lines: append→output-read latency percentiles.
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+// The same kafkajs fix the product's clients run with (a 1 ms wake-up per idle connection, kafkajs
+// #1751), so that the limit and the product are measured on the same client.
+import '../log/kafka/kafkajs-request-queue-patch.ts';
 
 const brokers = (process.env.LEDGER_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const samples = Number(process.env.HOP_BENCH_SAMPLES ?? 200);
