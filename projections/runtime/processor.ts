@@ -115,6 +115,21 @@ interface TargetRuntime {
   complete: boolean;
 }
 
+/**
+ * Records decoded and folded at a time: a chunk's decoded events are dropped before the next is
+ * decoded, so they die young (a whole batch's survived several scavenges and were copied into
+ * the old generation), and the nine read models fold them while they are still in the CPU cache.
+ */
+const FOLD_CHUNK = 2048;
+
+/** One read model's part of a batch's fold (see #prepare). */
+interface FoldRun {
+  readonly target: TargetRuntime;
+  readonly from: number;
+  readonly changed: EntityDocument<unknown>[];
+  readonly changes: ChangeSet;
+}
+
 /** A record's place in a read model's fold (see #prepare). */
 const ENTITYLESS = 0;
 type Slot = EntityDocument<unknown> | string | typeof ENTITYLESS | null;
@@ -288,84 +303,48 @@ export class ProjectionProcessor {
     const wanted = new Set<string>();
     for (const { target } of active) for (const type of target.model.eventTypes) wanted.add(type);
 
-    // Decode once for every read model; records of types nobody wants are not decoded at all.
-    const events: (AnyLedgerEvent | null)[] = new Array(records.length).fill(null);
-    let poison = 0;
-    let considered = 0;
-    for (let i = 0; i < records.length; i += 1) {
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
-      const record = records[i];
-      if (record.offset < lowest) continue;
-      considered += 1;
-      try {
-        const known = this.#typeBySchemaId.get(schemaIdOf(record.value));
-        if (known !== undefined && !wanted.has(known)) continue;
-        const decoded = known !== undefined ? this.#codec.decodeKnown(record.value) : await this.#codec.decode(record.value);
-        this.#typeBySchemaId.set(decoded.schemaId, decoded.type);
-        if (wanted.has(decoded.type)) events[i] = decoded as unknown as AnyLedgerEvent;
-      } catch (error) {
-        if ((error as { retriable?: boolean }).retriable !== false) throw error;
-        poison += 1;
-        this.#onPoison(record, error as Error);
-      }
-    }
-
-    const outcome: FoldOutcome = { applied: 0, duplicates: 0, ignored: 0 };
-    const writes: TargetWrite[] = [];
-    // Per read model and record: the entity document the record folds into (looked up once),
-    // ENTITYLESS, the key of a document still to be loaded, or null (not for this read model).
-    const plans: { target: TargetRuntime; from: number; slots: Slot[] }[] = [];
-    const loads: { target: TargetRuntime; keys: string[] }[] = [];
+    // Folds into the documents this batch changes, collected per read model: `changed` in the
+    // order first changed, `changes` the merged row changes.
+    const runs: FoldRun[] = [];
     for (const { target, from } of active) {
-      const logic = target.model;
       // Folds up to this.#folds - 1 are committed: this one is not yet numbered, the one before may be in flight.
       evictLeastRecentlyChanged(target, this.#maxCached, this.#folds - 1);
-      const missing = new Set<string>();
-      const slots: Slot[] = new Array(records.length).fill(null);
-      for (let i = 0; i < records.length; i += 1) {
-        const event = events[i];
-        if (event === null || records[i].offset < from || !logic.eventTypes.has(event.type)) continue;
-        const key = logic.keyOf(event);
-        if (key === null) {
-          slots[i] = ENTITYLESS;
-          continue;
-        }
-        const document = target.documents.get(key);
-        if (document) slots[i] = document;
-        else if (!target.complete && (!target.empty || target.written.has(key))) {
-          missing.add(key);
-          slots[i] = key;
-        } else slots[i] = createDocument(target, key);
-      }
-      plans.push({ target, from, slots });
-      if (missing.size > 0) loads.push({ target, keys: [...missing] });
-    }
-    // Loaded while the previous batch's commit may still be in flight, on another connection:
-    // that commit writes only documents this processor holds in memory (every key it folded
-    // stays in `documents` until a flush: evictions and resets wait for it), so a key missing
-    // here is not among them and its committed document is already the latest.
-    if (loads.length > 0) {
-      await this.#loadDocuments(loads);
-      for (const { target, slots } of plans) {
-        for (let i = 0; i < slots.length; i += 1) {
-          const slot = slots[i];
-          if (typeof slot === 'string') slots[i] = target.documents.get(slot) ?? createDocument(target, slot);
-        }
-      }
+      runs.push({ target, from, changed: [], changes: new ChangeSet(target.model.tables) });
     }
     const foldId = ++this.#folds;
-    for (const { target, from, slots } of plans) {
-      const logic = target.model;
-      const changed: EntityDocument<unknown>[] = [];
-      const changes = new ChangeSet(target.model.tables);
-      for (let i = 0; i < records.length; i += 1) {
+    const outcome: FoldOutcome = { applied: 0, duplicates: 0, ignored: 0 };
+    let poison = 0;
+    let considered = 0;
+    const events: (AnyLedgerEvent | null)[] = new Array(Math.min(FOLD_CHUNK, records.length)).fill(null);
+    // Per read model and record of the chunk: the entity document the record folds into (looked
+    // up once), ENTITYLESS, the key of a document still to be loaded, or null (not for this read model).
+    const slots: Slot[][] = runs.map(() => new Array<Slot>(events.length).fill(null));
+    for (let start = 0; start < records.length; start += FOLD_CHUNK) {
+      const length = Math.min(FOLD_CHUNK, records.length - start);
+      // Decode once for every read model; records of types nobody wants are not decoded at all.
+      for (let i = 0; i < length; i += 1) {
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
-        const slot = slots[i];
-        if (slot === null) continue;
-        const event = events[i] as AnyLedgerEvent;
-        if (slot === ENTITYLESS) foldEntityless(logic, changes, event, outcome);
-        else if (foldIntoDocument(logic, slot as EntityDocument<unknown>, changes, event, outcome, foldId)) changed.push(slot as EntityDocument<unknown>);
+        events[i] = null;
+        const record = records[start + i];
+        if (record.offset < lowest) continue;
+        considered += 1;
+        try {
+          const known = this.#typeBySchemaId.get(schemaIdOf(record.value));
+          if (known !== undefined && !wanted.has(known)) continue;
+          const decoded = known !== undefined ? this.#codec.decodeKnown(record.value) : await this.#codec.decode(record.value);
+          this.#typeBySchemaId.set(decoded.schemaId, decoded.type);
+          if (wanted.has(decoded.type)) events[i] = decoded as unknown as AnyLedgerEvent;
+        } catch (error) {
+          if ((error as { retriable?: boolean }).retriable !== false) throw error;
+          poison += 1;
+          this.#onPoison(record, error as Error);
+        }
       }
+      await this.#foldChunk(runs, records, start, length, events, slots, foldId, outcome);
+    }
+
+    const writes: TargetWrite[] = [];
+    for (const { target, from, changed, changes } of runs) {
       const documentsJson: string[] = [];
       const fresh: DocumentRow[] = [];
       let part: { key: string; state: unknown; recent_ids: readonly string[] }[] = [];
@@ -389,6 +368,64 @@ export class ProjectionProcessor {
       target.checkpoints.set(`${topic}\u0000${partition}`, end);
     }
     return { topic, partition, end, writes, result: { records: considered, applied: outcome.applied, duplicates: outcome.duplicates, skippedBelowCheckpoint: records.length - considered, poison } };
+  }
+
+  /**
+   * Folds `length` decoded records (`events`, those of records[start…]) into every read model:
+   * first each record's document per read model (looked up once; the ones missing from memory
+   * loaded for all read models in one statement), then the fold, read model by read model.
+   */
+  async #foldChunk(runs: readonly FoldRun[], records: readonly LogRecord[], start: number, length: number, events: readonly (AnyLedgerEvent | null)[], slots: readonly Slot[][], foldId: number, outcome: FoldOutcome): Promise<void> {
+    const loads: { target: TargetRuntime; keys: string[] }[] = [];
+    runs.forEach(({ target, from }, r) => {
+      const logic = target.model;
+      const missing = new Set<string>();
+      const own = slots[r];
+      for (let i = 0; i < length; i += 1) {
+        own[i] = null;
+        const event = events[i];
+        if (event === null || records[start + i].offset < from || !logic.eventTypes.has(event.type)) continue;
+        const key = logic.keyOf(event);
+        if (key === null) {
+          own[i] = ENTITYLESS;
+          continue;
+        }
+        const document = target.documents.get(key);
+        if (document) own[i] = document;
+        else if (!target.complete && (!target.empty || target.written.has(key))) {
+          missing.add(key);
+          own[i] = key;
+        } else own[i] = createDocument(target, key);
+      }
+      if (missing.size > 0) loads.push({ target, keys: [...missing] });
+    });
+    // Loaded while the previous batch's commit may still be in flight, on another connection:
+    // that commit writes only documents this processor holds in memory (every key it folded
+    // stays in `documents` until its commit is done: evictions and resets wait for it), so a key
+    // missing here is not among them and its committed document is already the latest.
+    if (loads.length > 0) {
+      await this.#loadDocuments(loads);
+      runs.forEach(({ target }, r) => {
+        const own = slots[r];
+        for (let i = 0; i < length; i += 1) {
+          const slot = own[i];
+          if (typeof slot === 'string') own[i] = target.documents.get(slot) ?? createDocument(target, slot);
+        }
+      });
+    }
+    for (let r = 0; r < runs.length; r += 1) {
+      const { target, changed, changes } = runs[r];
+      const logic = target.model;
+      const own = slots[r];
+      for (let i = 0; i < length; i += 1) {
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
+        const slot = own[i];
+        if (slot === null) continue;
+        const event = events[i] as AnyLedgerEvent;
+        if (slot === ENTITYLESS) foldEntityless(logic, changes, event, outcome);
+        else if (foldIntoDocument(logic, slot as EntityDocument<unknown>, changes, event, outcome, foldId)) changed.push(slot as EntityDocument<unknown>);
+      }
+    }
   }
 
   async #commit(prepared: PreparedBatch): Promise<void> {
