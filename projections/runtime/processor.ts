@@ -116,9 +116,10 @@ interface TargetRuntime {
 }
 
 /**
- * Records decoded and folded at a time: a chunk's decoded events are dropped before the next is
- * decoded, so they die young (a whole batch's survived several scavenges and were copied into
- * the old generation), and the nine read models fold them while they are still in the CPU cache.
+ * Records decoded and folded at a time in a fresh version: a chunk's decoded events are dropped
+ * before the next is decoded, so they die young (a whole batch's survived several scavenges and
+ * were copied into the old generation), and the nine read models fold them while they are still
+ * in the CPU cache (a 2-million-event rebuild: 57–60k → 66–69k events/s).
  */
 const FOLD_CHUNK = 2048;
 
@@ -315,12 +316,15 @@ export class ProjectionProcessor {
     const outcome: FoldOutcome = { applied: 0, duplicates: 0, ignored: 0 };
     let poison = 0;
     let considered = 0;
-    const events: (AnyLedgerEvent | null)[] = new Array(Math.min(FOLD_CHUNK, records.length)).fill(null);
+    // Chunks only where documents are rarely looked up (a fresh version): elsewhere every new
+    // entity is, and a look-up statement per chunk cost more PostgreSQL time than chunks save.
+    const chunkSize = runs.every((run) => run.target.empty) ? FOLD_CHUNK : records.length;
+    const events: (AnyLedgerEvent | null)[] = new Array(Math.min(chunkSize, records.length)).fill(null);
     // Per read model and record of the chunk: the entity document the record folds into (looked
     // up once), ENTITYLESS, the key of a document still to be loaded, or null (not for this read model).
     const slots: Slot[][] = runs.map(() => new Array<Slot>(events.length).fill(null));
-    for (let start = 0; start < records.length; start += FOLD_CHUNK) {
-      const length = Math.min(FOLD_CHUNK, records.length - start);
+    for (let start = 0; start < records.length; start += chunkSize) {
+      const length = Math.min(chunkSize, records.length - start);
       // Decode once for every read model; records of types nobody wants are not decoded at all.
       for (let i = 0; i < length; i += 1) {
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
