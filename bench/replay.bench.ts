@@ -13,8 +13,7 @@
 // 3,000) calls; LEDGER_BENCH_TAIL_CALLS (default 2,000) after the snapshot. Fresh schemas in
 // LEDGER_BENCH_DATABASE_URL (default the test database), dropped at the end. Needs pg_dump and
 // pg_restore on the PATH (the same major version as the server).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +25,7 @@ import { generateDay } from '../projections/wallboard/fixture-day/generate-day.t
 import { agentsBySkill, liveQueues } from '../projections/live-queues/live-queues.queries.ts';
 import { quoteIdent } from '../projections/runtime/table-writer.ts';
 import { ProjectionStore } from '../projections/runtime/store.ts';
+import { restoreReadModels, snapshotReadModels } from '../projections/runtime/snapshot.ts';
 import { TimelineBuilder } from '../replay/timeline.ts';
 import { InMemoryDataKeyStore } from '../schemas/pii/data-key-store.ts';
 import { PersonalDataProtector } from '../schemas/pii/personal-data.ts';
@@ -113,8 +113,8 @@ try {
   // 3. Snapshot, then the tail keeps arriving.
   const dump = join(dir, 'read-models.dump');
   started = performance.now();
-  execFileSync('pg_dump', ['--format=custom', '--compress=1', `--schema=${names.prefix}_*`, `--file=${dump}`, databaseUrl]);
-  print({ figure: 'read-model snapshot (pg_dump of the projection schemas)', seconds: seconds(started), megabytes: Number((statSync(dump).size / 1e6).toFixed(1)) });
+  const snapshot = await snapshotReadModels({ databaseUrl, prefix: names.prefix, file: dump });
+  print({ figure: 'read-model snapshot (call-ledger projections snapshot: pg_dump of the projection schemas)', seconds: seconds(started), megabytes: Number((snapshot.bytes / 1e6).toFixed(1)) });
   // The tail is the next morning up to 11:00 local time: calls waiting and agents on shift at takeover.
   const tailDay = generateDay({ seed: 9999, calls: tailCalls, agents: 150, idPrefix: 'tail', dayOffset: days });
   const takeoverAt = tailDay.dayStart + 11 * 3_600_000;
@@ -125,7 +125,7 @@ try {
   // 4. DR takeover: empty read-model database → snapshot restored → tail consumed → queries answer.
   await dropProjections();
   started = performance.now();
-  execFileSync('pg_restore', ['--no-owner', `--dbname=${databaseUrl}`, dump]);
+  await restoreReadModels({ databaseUrl, prefix: names.prefix, file: dump });
   const restored = seconds(started);
   const store = new ProjectionStore(ledger.knex, names.prefix);
   const live = await startProjections({ knex: ledger.knex, log: ledger.log, codec: ledger.codec, store, models: ledger.models, group: `dr-${names.prefix}` });

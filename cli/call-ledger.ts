@@ -5,7 +5,7 @@ import { simulateCommand } from './commands/simulate.ts';
 import { createTopics, describeTopic, eraseSubject } from './commands/ledger-admin.ts';
 import { copyLogCommand } from './commands/copy-log.ts';
 import { importCdrCommand, importQueueLogCommand } from './commands/import.ts';
-import { dropVersionCommand, rebuildCommand, versionsCommand } from './commands/projections.ts';
+import { dropVersionCommand, rebuildCommand, restoreCommand, snapshotCommand, versionsCommand } from './commands/projections.ts';
 import { redriveCommand } from './commands/redrive.ts';
 import { timelineCommand } from './commands/timeline.ts';
 import { auditVerifyCommand } from './commands/audit.ts';
@@ -47,10 +47,14 @@ processors
   .requiredOption('--from <group>', 'the group whose checkpoints it takes over, e.g. streams.risk-qa')
   .action(takeOverCommand);
 
-const projections = program.command('projections').description('read models: rebuild, versions');
+const projections = program.command('projections').description('read models: rebuild, versions, snapshot, restore');
 projections.command('rebuild <name>').description("replay the log from offset zero into a fresh version of a read model (or 'all') and swap it in atomically").action(rebuildCommand);
 projections.command('versions [name]').description('versions of the read models: current, building, retired').action(versionsCommand);
 projections.command('drop <name> <version>').description('drop a retired version of a read model').action(dropVersionCommand);
+projections.command('snapshot').description('dump every read model (rows, entity documents, checkpoints: one consistent snapshot) to a file with pg_dump')
+  .requiredOption('--out <file>', 'the snapshot file to write (pg_dump custom format)').action(snapshotCommand);
+projections.command('restore').description('restore a snapshot, all or nothing, into a database without read models; `run` then goes on from its checkpoints')
+  .requiredOption('--from <file>', 'a file written by `projections snapshot`').action(restoreCommand);
 
 program
   .command('redrive')

@@ -1,11 +1,13 @@
 // `call-ledger projections …`: rebuild a read model (or all) from offset zero into a fresh
-// version and swap it in, list versions, drop a retired one.
+// version and swap it in, list versions, drop a retired one; snapshot every read model to a file
+// and restore one into a database without read models (DR, fast cold starts).
 import cliProgress from 'cli-progress';
 import { readConfig } from '../../platform/config.ts';
 import { openLedger, type Ledger } from '../../platform/open-ledger.ts';
 import { projectionSettingsFrom, readModels } from '../../projections/read-models.ts';
 import { openKnex } from '../../projections/runtime/open-knex.ts';
 import { rebuild, selectReadModels } from '../../projections/runtime/rebuild.ts';
+import { restoreReadModels, snapshotReadModels } from '../../projections/runtime/snapshot.ts';
 import { ProjectionStore } from '../../projections/runtime/store.ts';
 import type { Knex } from 'knex';
 
@@ -59,5 +61,31 @@ export function dropVersionCommand(name: string, version: string): Promise<void>
   return withStore(async (_ledger, _knex, store) => {
     await store.dropVersion(name, Number(version));
     console.log(`${name} v${version} dropped`);
+  });
+}
+
+/** The read-model database as the product sees it (the embedded PostgreSQL started if that is the configuration). */
+async function withDatabase<T>(body: (databaseUrl: string, prefix: string) => Promise<T>): Promise<T> {
+  const ledger = await openLedger(readConfig(), { warn: (message) => console.error(message) });
+  try {
+    return await body(ledger.databaseUrl, ledger.config.projections.schemaPrefix);
+  } finally {
+    await ledger.close();
+  }
+}
+
+export function snapshotCommand(options: { out: string }): Promise<void> {
+  return withDatabase(async (databaseUrl, prefix) => {
+    const started = Date.now();
+    const { schemas, bytes } = await snapshotReadModels({ databaseUrl, prefix, file: options.out });
+    console.log(`${options.out}: ${schemas.length} projection schemas, ${(bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+}
+
+export function restoreCommand(options: { from: string }): Promise<void> {
+  return withDatabase(async (databaseUrl, prefix) => {
+    const started = Date.now();
+    const { schemas } = await restoreReadModels({ databaseUrl, prefix, file: options.from });
+    console.log(`restored ${schemas.length} projection schemas from ${options.from} in ${((Date.now() - started) / 1000).toFixed(1)} s; \`call-ledger run\` goes on from their checkpoints`);
   });
 }
