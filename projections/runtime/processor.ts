@@ -304,8 +304,7 @@ export class ProjectionProcessor {
     const wanted = new Set<string>();
     for (const { target } of active) for (const type of target.model.eventTypes) wanted.add(type);
 
-    // Folds into the documents this batch changes, collected per read model: `changed` in the
-    // order first changed, `changes` the merged row changes.
+    // Per read model: the documents this batch changes (in the order first changed) and its merged row changes.
     const runs: FoldRun[] = [];
     for (const { target, from } of active) {
       // Folds up to this.#folds - 1 are committed: this one is not yet numbered, the one before may be in flight.
@@ -384,46 +383,46 @@ export class ProjectionProcessor {
     runs.forEach(({ target, from }, r) => {
       const logic = target.model;
       const missing = new Set<string>();
-      const own = slots[r];
+      const modelSlots = slots[r];
       for (let i = 0; i < length; i += 1) {
-        own[i] = null;
+        modelSlots[i] = null;
         const event = events[i];
         if (event === null || records[start + i].offset < from || !logic.eventTypes.has(event.type)) continue;
         const key = logic.keyOf(event);
         if (key === null) {
-          own[i] = ENTITYLESS;
+          modelSlots[i] = ENTITYLESS;
           continue;
         }
         const document = target.documents.get(key);
-        if (document) own[i] = document;
+        if (document) modelSlots[i] = document;
         else if (!target.complete && (!target.empty || target.written.has(key))) {
           missing.add(key);
-          own[i] = key;
-        } else own[i] = createDocument(target, key);
+          modelSlots[i] = key;
+        } else modelSlots[i] = createDocument(target, key);
       }
       if (missing.size > 0) loads.push({ target, keys: [...missing] });
     });
     // Loaded while the previous batch's commit may still be in flight, on another connection:
     // that commit writes only documents this processor holds in memory (every key it folded
-    // stays in `documents` until its commit is done: evictions and resets wait for it), so a key
-    // missing here is not among them and its committed document is already the latest.
+    // stays in `documents` until its commit is done: evictions spare them, resets wait for it),
+    // so a key missing here is not among them and its committed document is already the latest.
     if (loads.length > 0) {
       await this.#loadDocuments(loads);
       runs.forEach(({ target }, r) => {
-        const own = slots[r];
+        const modelSlots = slots[r];
         for (let i = 0; i < length; i += 1) {
-          const slot = own[i];
-          if (typeof slot === 'string') own[i] = target.documents.get(slot) ?? createDocument(target, slot);
+          const slot = modelSlots[i];
+          if (typeof slot === 'string') modelSlots[i] = target.documents.get(slot) ?? createDocument(target, slot);
         }
       });
     }
     for (let r = 0; r < runs.length; r += 1) {
       const { target, changed, changes } = runs[r];
       const logic = target.model;
-      const own = slots[r];
+      const modelSlots = slots[r];
       for (let i = 0; i < length; i += 1) {
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
-        const slot = own[i];
+        const slot = modelSlots[i];
         if (slot === null) continue;
         const event = events[i] as AnyLedgerEvent;
         if (slot === ENTITYLESS) foldEntityless(logic, changes, event, outcome);
