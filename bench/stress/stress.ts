@@ -212,7 +212,11 @@ try {
   const partitionsOf = new Map<string, number>();
   for (const [group, groupTopics] of groups) partitionsOf.set(group, groupTopics.reduce((sum, topic) => sum + (startOffsets.get(topic)?.size ?? 0), 0));
   const behind = (): string[] => [...recorder.lag].filter(([group, series]) => (series.values[series.values.length - 1] ?? 0) > (partitionsOf.get(group) ?? 0)).map(([group]) => group);
-  while (Date.now() < drainDeadline && (behind().length > 0 || decidedVisits.size < queuedVisits.size)) await sleep(1000);
+  // Caught up for three checks in a row (the lag is sampled every second): stopping the load ends
+  // calls and shifts, whose decisions and outputs the groups still have to read.
+  for (let quiet = 0; Date.now() < drainDeadline && quiet < 3; await sleep(1000)) {
+    quiet = behind().length > 0 || decidedVisits.size < queuedVisits.size ? 0 : quiet + 1;
+  }
   await sleep(2000);
   bands.push({ name: 'drain', fromS: loadEndS, toS: (Date.now() - recorder.startedAt) / 1000 });
   sampling = false;
