@@ -7,6 +7,7 @@
 // re-drive's target de-duplicates by event id, a what-if writes nothing.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { inTransaction } from '../../platform/pg-transaction.ts';
 
 export type JobKind = 'rebuild' | 'redrive' | 'what-if';
 
@@ -126,10 +127,7 @@ export class JobRegistry {
    */
   async start(kind: JobKind, target: string, startedBy: string, body: JobBody, exclusive: readonly string[] = []): Promise<JobView> {
     const id = randomUUID();
-    const client = await this.pool.connect();
-    let row: JobRow;
-    try {
-      await client.query('begin');
+    const row = await inTransaction(this.pool, async (client) => {
       // One start at a time across API processes, so two cannot both find nothing running.
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [this.table]);
       await this.interruptStale(client);
@@ -137,17 +135,11 @@ export class JobRegistry {
         const running = await client.query<JobRow>(`select ${COLUMNS} from ${this.table} where kind = $1 and status = 'running' and target = any($2) limit 1`, [kind, exclusive]);
         if (running.rows.length > 0) throw new JobConflictError(viewOf(running.rows[0]));
       }
-      row = (await client.query<JobRow>(
+      return (await client.query<JobRow>(
         `insert into ${this.table} (id, kind, target, status, started_by, started_at, heartbeat_at) values ($1, $2, $3, 'running', $4, $5, now()) returning ${COLUMNS}`,
         [id, kind, target, startedBy, new Date(this.now())],
       )).rows[0];
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     this.mine.set(id, null);
     void body((progress) => this.mine.set(id, progress)).then(
       (result) => this.finish(id, 'succeeded', result ?? null, null),

@@ -11,6 +11,7 @@ import type {
   TopicDescription,
   TopicSpec,
 } from '../port.ts';
+import { inTransaction } from '../../platform/pg-transaction.ts';
 import { startAppendNotifier, type AppendNotifier } from './append-notifier.ts';
 import { readRecords } from './copy-binary-out.ts';
 import { startSubscription } from './embedded-subscription.ts';
@@ -90,23 +91,11 @@ export class EmbeddedLog implements LedgerLog {
   async append(records: readonly AppendRecord[]): Promise<AppendResult[]> {
     if (records.length === 0) return [];
     await this.#ensureTopics(records);
-    const client = await this.pool.connect();
     // A small append is one statement, atomic by itself: no begin/commit round trips.
-    if (!needsTransaction(records.length)) {
-      try {
-        return await this.#write(client, records);
-      } finally {
-        client.release();
-      }
-    }
+    if (needsTransaction(records.length)) return inTransaction(this.pool, (client) => this.#write(client, records));
+    const client = await this.pool.connect();
     try {
-      await client.query('begin');
-      const results = await this.#write(client, records);
-      await client.query('commit');
-      return results;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
+      return await this.#write(client, records);
     } finally {
       client.release();
     }
@@ -156,9 +145,7 @@ export class EmbeddedLog implements LedgerLog {
   }
 
   async createTopics(specs: readonly TopicSpec[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.pool, async (client) => {
       for (const spec of specs) {
         if (!Number.isInteger(spec.partitions) || spec.partitions < 1) throw new Error(`topic '${spec.topic}': partitions must be a positive integer`);
         await client.query(
@@ -172,13 +159,7 @@ export class EmbeddedLog implements LedgerLog {
           [spec.topic],
         );
       }
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async describeTopic(topic: string): Promise<TopicDescription> {

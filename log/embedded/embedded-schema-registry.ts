@@ -2,6 +2,7 @@
 // Confluent wire format (magic byte + 4-byte id) works without a registry server.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { inTransaction } from '../../platform/pg-transaction.ts';
 import { quoteIdentifier } from './sql-identifiers.ts';
 import type { SchemaRegistry } from '../../schemas/registry/schema-registry.ts';
 
@@ -61,9 +62,7 @@ export class EmbeddedSchemaRegistry implements SchemaRegistry {
    * by a different schema; ids already present with the same schema are left as they are.
    */
   async importWithIds(schemas: readonly RegisteredSchema[]): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.#pool, async (client) => {
       for (const entry of schemas) {
         const fingerprint = schemaFingerprint(entry.schema);
         const existing = await client.query<{ subject: string; fingerprint: string }>(
@@ -86,13 +85,7 @@ export class EmbeddedSchemaRegistry implements SchemaRegistry {
       await client.query(
         `select setval(pg_get_serial_sequence('${this.#tables}.schemas', 'id'), greatest((select max(id) from ${this.#tables}.schemas), 1))`,
       );
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async schemaText(id: number): Promise<string> {
