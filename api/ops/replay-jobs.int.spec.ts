@@ -59,6 +59,19 @@ describe('ops API jobs in PostgreSQL (real database)', function () {
     expect(await other.get('not-a-job-id')).to.equal(undefined);
   });
 
+  it('deletes finished jobs past their retention when a job starts, never running ones', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const jobs = new JobRegistry({ pool, schema, now: () => now, keepMs: 86_400_000 });
+    registries.push(jobs);
+    const old = await jobs.start('redrive', 'old → done', 'ops-user', async () => 'copied');
+    const stuck = await jobs.start('redrive', 'old → running', 'ops-user', () => new Promise(() => undefined));
+    await until(() => jobs.get(old.id), (job) => job.status === 'succeeded');
+    now += 2 * 86_400_000;
+    await jobs.start('redrive', 'new', 'ops-user', async () => 'copied');
+    expect(await jobs.get(old.id)).to.equal(undefined);
+    expect((await jobs.get(stuck.id))?.status).to.equal('running');
+  });
+
   it('records a failure with the field and the rule of bad input', async () => {
     const jobs = registry();
     const started = await jobs.start('what-if', 'risk x → y', 'ops-user', async () => {

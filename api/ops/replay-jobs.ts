@@ -85,6 +85,8 @@ export interface JobRegistryOptions {
   readonly staleAfterMs?: number;
   /** Finished jobs listed (newest first; default 100). */
   readonly listLimit?: number;
+  /** Finished jobs are deleted this long after they started (default 90 days), when a job starts. */
+  readonly keepMs?: number;
 }
 
 export class JobRegistry {
@@ -95,6 +97,7 @@ export class JobRegistry {
   private readonly onError: (error: unknown) => void;
   private readonly staleAfterMs: number;
   private readonly listLimit: number;
+  private readonly keepMs: number;
   /** This process's running jobs and their latest progress (written with each heartbeat). */
   private readonly mine = new Map<string, JobProgress | null>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -107,6 +110,7 @@ export class JobRegistry {
     this.onError = options.onError ?? (() => undefined);
     this.staleAfterMs = options.staleAfterMs ?? 60_000;
     this.listLimit = options.listLimit ?? 100;
+    this.keepMs = options.keepMs ?? 90 * 86_400_000;
     this.heartbeat = setInterval(() => void this.beat().catch(this.onError), options.heartbeatMs ?? 2000);
     this.heartbeat.unref();
   }
@@ -131,6 +135,7 @@ export class JobRegistry {
       // One start at a time across API processes, so two cannot both find nothing running.
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [this.table]);
       await this.interruptStale(client);
+      await client.query(`delete from ${this.table} where status <> 'running' and started_at < $1`, [new Date(this.now() - this.keepMs)]);
       if (exclusive.length > 0) {
         const running = await client.query<JobRow>(`select ${COLUMNS} from ${this.table} where kind = $1 and status = 'running' and target = any($2) limit 1`, [kind, exclusive]);
         if (running.rows.length > 0) throw new JobConflictError(viewOf(running.rows[0]));
