@@ -25,7 +25,7 @@ import { generateDay } from '../projections/wallboard/fixture-day/generate-day.t
 import { agentsBySkill, liveQueues } from '../projections/live-queues/live-queues.queries.ts';
 import { quoteIdent } from '../projections/runtime/table-writer.ts';
 import { ProjectionStore } from '../projections/runtime/store.ts';
-import { restoreReadModels, snapshotReadModels } from '../projections/runtime/snapshot.ts';
+import { projectionSchemas, restoreReadModels, snapshotReadModels } from '../projections/runtime/snapshot.ts';
 import { TimelineBuilder } from '../replay/timeline.ts';
 import { InMemoryDataKeyStore } from '../schemas/pii/data-key-store.ts';
 import { PersonalDataProtector } from '../schemas/pii/personal-data.ts';
@@ -44,11 +44,8 @@ const dir = mkdtempSync(join(tmpdir(), 'dr-bench-'));
 const admin = new pg.Client({ connectionString: databaseUrl });
 await admin.connect();
 
-async function projectionSchemas(): Promise<string[]> {
-  return (await admin.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like $1 order by 1`, [`${names.prefix}\\_%`])).rows.map((r) => r.nspname);
-}
 async function dropProjections(): Promise<void> {
-  for (const schema of await projectionSchemas()) await admin.query(`drop schema if exists ${quoteIdent(schema)} cascade`);
+  for (const schema of await projectionSchemas(databaseUrl, names.prefix)) await admin.query(`drop schema if exists ${quoteIdent(schema)} cascade`);
 }
 const seconds = (since: number) => Number(((performance.now() - since) / 1000).toFixed(2));
 
