@@ -25,8 +25,6 @@ export interface Random {
   /** Picks an item with probability proportional to its weight. */
   weighted<T>(items: readonly T[], weight: (item: T) => number): T;
   pick<T>(items: readonly T[]): T;
-  /** A UUID-shaped (version 4 layout) id drawn from the sequence: deterministic for a seed. */
-  uuid(): string;
 }
 
 export function createRandom(seed: number): Random {
@@ -36,11 +34,6 @@ export function createRandom(seed: number): Random {
     const u = 1 - next();
     const v = next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-  const hex = (digits: number): string => {
-    let out = '';
-    for (let i = 0; i < digits; i += 4) out += Math.floor(next() * 0x10000).toString(16).padStart(4, '0');
-    return out.slice(0, digits);
   };
   return {
     next,
@@ -62,6 +55,5 @@ export function createRandom(seed: number): Random {
       return items[items.length - 1];
     },
     pick: (items) => items[Math.floor(next() * items.length)],
-    uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${((Math.floor(next() * 4) + 8).toString(16))}${hex(3)}-${hex(12)}`,
   };
 }

@@ -4,6 +4,7 @@
 import type { AnyLedgerEvent, CustomerTier, DialResultData, LedgerEvent, LedgerEventMap } from '../../schemas/generated/events.ts';
 import { IndexedHeap } from '../../streams/routing/indexed-heap.ts';
 import { createRandom, type Random } from './random.ts';
+import { eventIdPrefix, simulatorEventId } from './event-ids.ts';
 import type { AgentGroup, Scenario, ServiceType, TierSpec } from './scenario.ts';
 import type { PlannedSegment } from './transcripts.ts';
 
@@ -101,8 +102,9 @@ export interface TrafficState {
   readonly options: TrafficOptions;
   /** Draws of the traffic itself. */
   readonly random: Random;
-  /** Event ids (a separate stream, so adding an event does not shift the traffic's draws). */
-  readonly ids: Random;
+  /** Prefix of the run's event ids (event-ids.ts), and how many it has given. */
+  readonly eventIdPrefix: string;
+  eventsEmitted: number;
   now: number;
   seq: number;
   readonly agenda: IndexedHeap<Scheduled>;
@@ -126,7 +128,8 @@ export function newTrafficState(scenario: Scenario, options: TrafficOptions): Tr
     scenario,
     options,
     random: createRandom(options.seed),
-    ids: createRandom((options.seed ^ 0x5eed5eed) >>> 0),
+    eventIdPrefix: eventIdPrefix(options),
+    eventsEmitted: 0,
     now: options.start,
     seq: 0,
     agenda: new IndexedHeap<Scheduled>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq)),
@@ -164,7 +167,7 @@ export function collector(state: TrafficState): { readonly events: AnyLedgerEven
     const event: LedgerEvent<typeof type> = {
       type,
       metadata: {
-        eventId: state.ids.uuid(),
+        eventId: simulatorEventId(state.eventIdPrefix, ++state.eventsEmitted),
         eventType: type,
         occurredAt: state.now,
         recordedAt: state.now,

@@ -68,6 +68,20 @@ describe('traffic simulator', () => {
     });
   });
 
+  describe('run again later with the same seed (a restart of make run)', () => {
+    it('shares no event id with the earlier run, so consumers deduplicating on ids drop nothing of it', () => {
+      const idsOf = (start: number, runTag: string): string[] => {
+        const decider = trafficDecider(bankDay, { ...options, start, runTag });
+        return decider.decide({ type: 'Advance', until: start + 20 * 60_000 }, decider.initialState()).map((e) => e.metadata.eventId);
+      };
+      const first = idsOf(nine, `7-${nine.toString(36)}`);
+      const later = idsOf(nine + 60_000, `7-${(nine + 60_000).toString(36)}`);
+      expect(new Set(first).size).to.equal(first.length);
+      expect(later.filter((id) => first.includes(id))).to.deep.equal([]);
+      for (const id of [...first, ...later]) expect(id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    });
+  });
+
   describe('through the product routing, for an hour of the morning peak', () => {
     it('produces only events the catalogue encodes, every type of a call among them', async function () {
       this.timeout(60_000);
