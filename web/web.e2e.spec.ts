@@ -49,6 +49,10 @@ describe('web pages in Chromium (e2e, embedded log)', function () {
   const open = async (name: string): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
     page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+    // A page asset the server does not have (a favicon included): every page names all it loads.
+    page.on('response', (response) => {
+      if (response.status() === 404 && !new URL(response.url()).pathname.startsWith('/v1/')) errors.push(`${name}: 404 ${response.url()}`);
+    });
     return page;
   };
   const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, artifacts).pathname, fullPage: true });
