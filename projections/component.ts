@@ -73,6 +73,7 @@ async function startLive(ledger: Ledger, logger: Logger, knex: Knex, store: Proj
   const live = await startProjections({
     knex, log: ledger.log, codec: ledger.codec, store, models, group,
     onPoison: (record, error) => logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: error }, 'projections: record skipped (cannot be decoded)'),
+    onRetry: (error, attempt) => logger.warn({ group, attempt, err: error }, 'projections: batch failed for a passing reason; projecting it again'),
     onBuildProgress: (p) => logger.info({ readModels: p.readModels, processed: p.processed, total: p.total, eventsPerSecond: p.eventsPerSecond, etaSeconds: p.etaSeconds }, `projections: building (${p.phase})`),
   });
   live.done.catch((error: unknown) => logger.error({ err: error, group }, 'projections stopped'));

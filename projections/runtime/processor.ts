@@ -270,6 +270,11 @@ export class ProjectionProcessor {
     }
   }
 
+  /** The commit processPipelined left in flight, if any (its failure is still reported by flush). */
+  get commitInFlight(): Promise<void> | null {
+    return this.#inflight;
+  }
+
   /** Waits for the commit in flight (rethrowing its failure). */
   async flush(): Promise<void> {
     const inflight = this.#inflight;

@@ -54,6 +54,10 @@ async function writeTable(trx: Knex.Transaction, schema: string, table: TableCha
     return statements;
   }
   const rows = [...table.counters.values()];
+  // In key order: projection processes sharing a consumer group add to the same counter rows
+  // (one interval of one queue gets calls from every partition) in transactions of their own,
+  // and rows locked in the same order by all of them cannot deadlock. (Per statement: a live
+  // batch's counter rows fit in one; a rebuild's version has no other writer.)
   for (const part of chunks(rows)) {
     const columns = columnsOf(part);
     const values = columns.filter((c) => !table.spec.key.includes(c));
@@ -61,7 +65,7 @@ async function writeTable(trx: Knex.Transaction, schema: string, table: TableCha
     const selected = columns.map((c) => (values.includes(c) ? `coalesce(${quoteIdent(c)}, 0)` : quoteIdent(c))).join(', ');
     const updates = values.map((c) => `${quoteIdent(c)} = t.${quoteIdent(c)} + excluded.${quoteIdent(c)}`);
     await trx.raw(
-      `insert into ${qualified} as t (${list}) select ${selected} from json_populate_recordset(null::${qualified}, ?::json)
+      `insert into ${qualified} as t (${list}) select ${selected} from json_populate_recordset(null::${qualified}, ?::json) order by ${keyList}
        on conflict (${keyList}) do ${updates.length > 0 ? `update set ${updates.join(', ')}` : 'nothing'}`,
       [JSON.stringify(part)],
     );

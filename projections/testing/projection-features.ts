@@ -53,6 +53,58 @@ function smallScenario(): { events: AnyLedgerEvent[]; duplicate: AnyLedgerEvent 
   return { events, duplicate: answered.events.find((e) => e.type === 'InteractionAnswered') as AnyLedgerEvent };
 }
 
+interface ProjectionChild {
+  readonly child: ChildProcess;
+  /** Batches it has projected so far. */
+  batches(): number;
+  /** Partitions it has projected batches of (`topic#partition`). */
+  readonly partitions: Set<string>;
+  /** Settles once its projections are live. */
+  readonly live: Promise<void>;
+}
+
+/** A live projection process (projection-child.ts) on the test ledger `names`, in consumer group `group`. */
+function startProjectionChild(kind: LogKind, names: TestLedger['names'], group: string): ProjectionChild {
+  const childScript = fileURLToPath(new URL('./projection-child.ts', import.meta.url));
+  const child = spawn(process.execPath, [childScript], {
+    env: { ...process.env, PROJ_CHILD_KIND: kind, PROJ_CHILD_LOG_SCHEMA: names.logSchema, PROJ_CHILD_PREFIX: names.prefix, PROJ_CHILD_TOPIC_SUFFIX: names.topicSuffix, PROJ_CHILD_GROUP: group },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let count = 0;
+  const partitions = new Set<string>();
+  let resolveLive: () => void = () => undefined;
+  const live = new Promise<void>((resolve) => (resolveLive = resolve));
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (line.startsWith('batch ')) {
+        count += 1;
+        const [, topic, partition] = line.split(' ');
+        partitions.add(`${topic}#${partition}`);
+      }
+      if (line === 'live') resolveLive();
+    }
+  });
+  return { child, batches: () => count, partitions, live };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** The read models rebuilt without interruption from the same log under a fresh prefix: what every other way of projecting it must equal. */
+async function referenceDump(names: TestLedger['names']): Promise<Record<string, unknown[]>> {
+  const reference = await openTestLedger({ ...names, prefix: `${names.prefix}_ref` });
+  try {
+    await rebuild({ knex: reference.knex, log: reference.log, codec: reference.codec, store: reference.store, models: reference.models });
+    return await dumpCurrent(reference);
+  } finally {
+    await reference.close();
+  }
+}
+
 export function defineProjectionFeatures(kind: LogKind): void {
   describe(`projection runtime on the ${kind} log`, function () {
     this.timeout(180_000);
@@ -231,23 +283,7 @@ export function defineProjectionFeatures(kind: LogKind): void {
         const group = `kill-${names.prefix}`;
         const day = generateDay({ calls: 900, agents: 6, seed: 99 });
         const records = await ledger.encode(day.events);
-        const childScript = fileURLToPath(new URL('./projection-child.ts', import.meta.url));
-        const startChild = (): { child: ChildProcess; batches: () => number; live: Promise<void> } => {
-          const child = spawn(process.execPath, [childScript], {
-            env: { ...process.env, PROJ_CHILD_KIND: kind, PROJ_CHILD_LOG_SCHEMA: names.logSchema, PROJ_CHILD_PREFIX: names.prefix, PROJ_CHILD_TOPIC_SUFFIX: names.topicSuffix, PROJ_CHILD_GROUP: group },
-            stdio: ['ignore', 'pipe', 'inherit'],
-          });
-          let count = 0;
-          let resolveLive: () => void = () => undefined;
-          const live = new Promise<void>((resolve) => (resolveLive = resolve));
-          child.stdout?.on('data', (chunk: Buffer) => {
-            for (const line of chunk.toString().split('\n')) {
-              if (line.startsWith('batch ')) count += 1;
-              if (line === 'live') resolveLive();
-            }
-          });
-          return { child, batches: () => count, live };
-        };
+        const startChild = () => startProjectionChild(kind, names, group);
         const first = startChild();
         await first.live;
         const appending = ledger.appendRecords(records.slice(0, Math.floor(records.length / 2)));
@@ -261,18 +297,68 @@ export function defineProjectionFeatures(kind: LogKind): void {
         try {
           await waitFor('the restarted child to catch up', () => projectionsCaughtUp(ledger), 150_000);
         } finally {
-          second.child.kill('SIGTERM');
-          await new Promise((resolve) => second.child.once('exit', resolve));
+          await stopChild(second.child);
         }
-        const killed = await dumpCurrent(ledger);
-        // The reference: a fresh prefix, built without interruption from the same log.
-        const reference = await openTestLedger({ ...names, prefix: `${names.prefix}_ref` });
+        expect(await dumpCurrent(ledger)).to.deep.equal(await referenceDump(names));
+      });
+    });
+
+    describe('when PostgreSQL fails the last live batch for a passing reason (a serialization failure) and no other batch follows', () => {
+      it('projects the batch again at once and ends identical to an uninterrupted rebuild', async () => {
+        const day = generateDay({ calls: 300, agents: 4, seed: 55 });
+        const records = await ledger.encode(day.events);
+        const half = Math.floor(records.length / 2);
+        const retried: string[] = [];
+        const live = await startProjections({
+          knex: ledger.knex, log: ledger.log, codec: ledger.codec, store: ledger.store, models: ledger.models, group: `retry-${ledger.names.prefix}`,
+          onRetry: (error) => retried.push((error as { code?: string }).code ?? error.name),
+        });
         try {
-          await rebuild({ knex: reference.knex, log: reference.log, codec: reference.codec, store: reference.store, models: reference.models });
-          expect(killed).to.deep.equal(await dumpCurrent(reference));
+          await ledger.appendRecords(records.slice(0, half));
+          await waitFor('projections to catch up', () => projectionsCaughtUp(ledger));
+          // A real 40001 from PostgreSQL, once: the wallboard's next checkpoint update raises it.
+          const schema = ledger.store.versionSchema('wallboard', (await ledger.store.currentVersions(['wallboard'])).get('wallboard') as number);
+          await ledger.knex.raw(`create sequence ${schema}.fail_once`);
+          await ledger.knex.raw(`create function ${schema}.fail_once() returns trigger language plpgsql as $$
+            begin
+              if nextval('${schema}.fail_once') = 1 then raise exception 'injected' using errcode = '40001'; end if;
+              return new;
+            end $$`);
+          await ledger.knex.raw(`create trigger fail_once before update on ${schema}.checkpoints for each row execute function ${schema}.fail_once()`);
+          // One record, so one batch: no later batch would find the failure, the recovery must.
+          await ledger.appendRecords(records.slice(half, half + 1));
+          await waitFor('projections to catch up after the failure', () => projectionsCaughtUp(ledger));
+          await ledger.appendRecords(records.slice(half + 1));
+          await waitFor('projections to catch up with the rest', () => projectionsCaughtUp(ledger));
         } finally {
-          await reference.close();
+          await live.stop();
         }
+        expect(retried).to.deep.equal(['40001']);
+        expect(await dumpCurrent(ledger)).to.deep.equal(await referenceDump(ledger.names));
+      });
+    });
+
+    describe('when two projection processes share the consumer group (scaled out) while events arrive', () => {
+      it('splits the partitions between them and ends with table contents identical to one uninterrupted rebuild', async () => {
+        const names = ledger.names;
+        const group = `pair-${names.prefix}`;
+        const day = generateDay({ calls: 900, agents: 6, seed: 77 });
+        const records = await ledger.encode(day.events);
+        const first = startProjectionChild(kind, names, group);
+        await first.live; // the first builds the (empty) versions; the second joins them
+        const second = startProjectionChild(kind, names, group);
+        try {
+          await second.live;
+          // In slices, so both are projecting while the rest arrives: their transactions add to
+          // the same counter rows (one interval, one queue) at the same time.
+          for (let i = 0; i < records.length; i += 500) await ledger.appendRecords(records.slice(i, i + 500));
+          await waitFor('the pair to catch up', () => projectionsCaughtUp(ledger), 150_000);
+        } finally {
+          await Promise.all([stopChild(first.child), stopChild(second.child)]);
+        }
+        expect(first.partitions.size, 'partitions the first projected').to.be.greaterThan(0);
+        expect(second.partitions.size, 'partitions the second projected').to.be.greaterThan(0);
+        expect(await dumpCurrent(ledger)).to.deep.equal(await referenceDump(names));
       });
     });
   });
