@@ -1,18 +1,17 @@
 // Graceful shutdown on SIGTERM/SIGINT: stop components in reverse start order so in-flight
-// batches are checkpointed, then close the ledger. A second signal exits at once.
+// batches are checkpointed, then close the ledger. A second signal exits at once. The returned
+// function shuts down the same way from inside (a component failed), with the exit code given;
+// once a shutdown is under way it does nothing (components stopping may end with errors).
 import type { Logger } from './logger.ts';
 
-export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+export function onShutdown(logger: Logger, stop: () => Promise<void>): (reason: string, exitCode: number) => void {
   let stopping = false;
-  const handle = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(130);
-    }
+  const shutdown = (reason: string, exitCode: number): void => {
+    if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ reason }, 'shutting down');
     stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
@@ -24,6 +23,11 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   // checkpointed. Our shutdown stops the embedded PostgreSQL itself, last.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.removeAllListeners(signal);
-    process.on(signal, handle);
+    process.on(signal, () => {
+      if (!stopping) return shutdown(signal, 0);
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(130);
+    });
   }
+  return shutdown;
 }

@@ -13,6 +13,7 @@ import { startProjections } from './runtime/live.ts';
 import { openKnex } from './runtime/open-knex.ts';
 import type { ReadModel } from './runtime/read-model.ts';
 import { ProjectionStore } from './runtime/store.ts';
+import { componentFailed } from '../platform/component-failure.ts';
 
 export const coreProjectionsGroup = 'projections';
 
@@ -76,7 +77,10 @@ async function startLive(ledger: Ledger, logger: Logger, knex: Knex, store: Proj
     onRetry: (error, attempt) => logger.warn({ group, attempt, err: error }, 'projections: batch failed for a passing reason; projecting it again'),
     onBuildProgress: (p) => logger.info({ readModels: p.readModels, processed: p.processed, total: p.total, eventsPerSecond: p.eventsPerSecond, etaSeconds: p.etaSeconds }, `projections: building (${p.phase})`),
   });
-  live.done.catch((error: unknown) => logger.error({ err: error, group }, 'projections stopped'));
+  live.done.catch((error: unknown) => {
+    logger.error({ err: error, group }, 'projections stopped');
+    componentFailed('projections', error);
+  });
   logger.info({ group, readModels: models.map((m) => m.name), views: store.readSchema }, 'projections live');
   return live;
 }

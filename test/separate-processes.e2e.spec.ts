@@ -2,7 +2,8 @@
 // ledger (the embedded log in a fresh schema of the test database), one running the projections
 // and the API, the other routing. Each starts only its components; together they make the
 // product (routing's decisions reach the projections); a name that is not a component stops the
-// process before it touches anything.
+// process before it touches anything; a component that ends on an error stops its process with
+// exit code 1, for its supervisor to restart.
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -69,7 +70,7 @@ describe('the product split over processes (LEDGER_COMPONENTS)', function () {
     await ledger?.close();
     const client = new pg.Client({ connectionString: testDatabaseUrl() });
     await client.connect();
-    for (const s of (await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname = $1 or nspname like $2`, [schema, `${prefix}\\_%`])).rows) {
+    for (const s of (await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like $1 or nspname like $2`, [`${schema}%`, `${prefix}%`])).rows) {
       await client.query(`drop schema if exists "${s.nspname}" cascade`);
     }
     await client.end();
@@ -112,5 +113,33 @@ describe('the product split over processes (LEDGER_COMPONENTS)', function () {
     const error = await wrong.started.then(() => null, (e: Error) => e);
     expect(error?.message).to.match(/LEDGER_COMPONENTS: unknown component 'routng' \(known: projections, routing/);
     expect(wrong.child.exitCode).to.not.equal(0);
+  });
+
+  it('stops the process with exit code 1 when a component ends on an error, so that its supervisor restarts it', async () => {
+    const failingPrefix = `${prefix}f`;
+    const failing = run({ ...shared, LEDGER_DB_SCHEMA: `${schema}_f`, LEDGER_PROJECTIONS_PREFIX: failingPrefix, LEDGER_API_READ_SCHEMA: `${failingPrefix}_read`, LEDGER_COMPONENTS: 'projections' });
+    const exited = new Promise<number | null>((resolve) => failing.child.once('exit', resolve));
+    try {
+      await failing.started;
+      // The core read models' version disappears under the running projections: the next batch
+      // fails on a missing table, which no retry mends.
+      const client = new pg.Client({ connectionString: testDatabaseUrl() });
+      await client.connect();
+      try {
+        await client.query(`drop schema "${failingPrefix}_live_queues_v1" cascade`);
+      } finally {
+        await client.end();
+      }
+      const failingLedger = await openLedger(testConfig(`${schema}_f`, { LEDGER_PROJECTIONS_PREFIX: failingPrefix }), { warn: () => undefined });
+      try {
+        await failingLedger.log.append(await toAppendRecords(failingLedger.codec, generateDay({ calls: 5, agents: 2, seed: 32 }).events));
+      } finally {
+        await failingLedger.close();
+      }
+      expect(await exited).to.equal(1);
+      expect(failing.output()).to.match(/component failed: stopping the process/).and.match(/"component":"projections"/);
+    } finally {
+      await stop(failing);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { readConfig } from '../../platform/config.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { openLedger } from '../../platform/open-ledger.ts';
 import { onShutdown } from '../../platform/shutdown.ts';
+import { onComponentFailure } from '../../platform/component-failure.ts';
 import { ledgerTopics } from '../../platform/topics.ts';
 import { runSheddable } from '../../platform/degradation/shed-when-degraded.ts';
 import { watchSystemMode, type SystemModeWatch } from '../../platform/degradation/system-mode-watch.ts';
@@ -19,9 +20,14 @@ export async function runProduct(): Promise<void> {
   logger.info({ log: config.log, database: config.databaseUrl ? 'configured' : 'embedded' }, 'starting Call Ledger');
   const ledger = await openLedger(config, { warn: (message) => logger.warn(message) });
   const running: RunningComponent[] = [];
-  onShutdown(logger, async () => {
+  const shutdown = onShutdown(logger, async () => {
     for (const component of running.reverse()) await component.stop();
     await ledger.close();
+  });
+  // A component that ended on an error takes the process down with it, so the supervisor restarts it.
+  onComponentFailure((component, error) => {
+    logger.fatal({ component, err: error }, 'component failed: stopping the process so that its supervisor restarts it (every component resumes from its checkpoints)');
+    shutdown(`component ${component} failed`, 1);
   });
   await ledger.log.createTopics(ledgerTopics(config, ledger.codec.catalogue));
   await ledger.codec.registerAll();

@@ -5,6 +5,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Ledger } from '../../platform/open-ledger.ts';
 import { PostgresSnapshotStore } from '../runtime/snapshot-store.ts';
 import { outboundTopics, startOutboundService } from './outbound-service.ts';
+import { componentFailed } from '../../platform/component-failure.ts';
 
 export const outboundComponent = {
   name: 'outbound',
@@ -19,7 +20,10 @@ export const outboundComponent = {
       ticks: { intervalMs: tickMs, now: Date.now, onError: (error) => logger.warn({ err: error }, 'outbound ticker: tick not appended') },
       onDeadLetter: (record, reason) => logger.warn({ topic: record.topic, offset: record.offset, reason }, 'outbound: input dead-lettered'),
     });
-    service.done.catch((error: unknown) => logger.error({ err: error }, 'outbound dialer stopped'));
+    service.done.catch((error: unknown) => {
+      logger.error({ err: error }, 'outbound dialer stopped');
+      componentFailed('outbound', error);
+    });
     logger.info({ sites, tickMs }, 'outbound dialer live');
     return { name: 'outbound', stop: () => service.stop() };
   },

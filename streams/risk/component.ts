@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Ledger } from '../../platform/open-ledger.ts';
 import { PostgresSnapshotStore } from '../runtime/snapshot-store.ts';
 import { qaSummaryFeatures, qaSummaryProcessor, riskProcessor, startCallProcessor, type CallProcessorKind } from './call-processor.ts';
+import { componentFailed } from '../../platform/component-failure.ts';
 
 async function start(kind: CallProcessorKind, ledger: Ledger, logger: Logger): Promise<{ readonly name: string; stop(): Promise<void> }> {
   const processor = await startCallProcessor({
@@ -21,7 +22,10 @@ async function start(kind: CallProcessorKind, ledger: Ledger, logger: Logger): P
     // processor decides on old inputs by design, and counting them would degrade again at once.
     onOutputs: kind === riskProcessor ? (_records, input) => ledger.decisionLatency.recordInput(input) : undefined,
   });
-  processor.done.catch((error: unknown) => logger.error({ err: error }, `${kind.label} processor stopped`));
+  processor.done.catch((error: unknown) => {
+    logger.error({ err: error }, `${kind.label} processor stopped`);
+    componentFailed(kind.label, error);
+  });
   logger.info({ group: kind.name, ruleVersions: processor.policies.byKey.size }, `${kind.label} processor live`);
   return { name: kind.label, stop: () => processor.stop() };
 }

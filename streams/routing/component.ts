@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Ledger } from '../../platform/open-ledger.ts';
 import { PostgresSnapshotStore } from '../runtime/snapshot-store.ts';
 import { routingTopics, startRoutingService } from './routing-service.ts';
+import { componentFailed } from '../../platform/component-failure.ts';
 
 export const routingComponent = {
   name: 'routing',
@@ -21,7 +22,10 @@ export const routingComponent = {
       onDeadLetter: (record, reason) => logger.warn({ topic: record.topic, offset: record.offset, reason }, 'routing: input dead-lettered'),
       onDecisions: (_records, input) => ledger.decisionLatency.recordInput(input),
     });
-    service.done.catch((error: unknown) => logger.error({ err: error }, 'routing stopped'));
+    service.done.catch((error: unknown) => {
+      logger.error({ err: error }, 'routing stopped');
+      componentFailed('routing', error);
+    });
     logger.info({ sites, tickMs }, 'routing live');
     return { name: 'routing', stop: () => service.stop() };
   },
