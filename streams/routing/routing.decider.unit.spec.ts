@@ -200,6 +200,12 @@ describe('routing decider', function () {
         .then(offered('c1', 'a2', 2));
     });
 
+    it('decides nothing on a tick at or before its current time (a second ticker, a clock behind, a repeat)', function () {
+      const afterTimeout = [...given, ev.tick(26)];
+      spec.given(afterTimeout).when(ev.tick(25.7, 7)).then([]);
+      spec.given(afterTimeout).when(ev.tick(26, 8)).then([]);
+    });
+
     it('treats a ring-no-answer reported by the telephony like its own timer', function () {
       spec.given(given).when(ev.timedOut('c1', 'a1', offerId('c1'), 12))
         .then([{ type: 'AgentStateChanged', data: { agentId: 'a1', state: 'BREAK' } }, ...offered('c1', 'a2', 2)]);
