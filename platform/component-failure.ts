@@ -8,10 +8,9 @@ type Listener = (component: string, error: unknown) => void;
 
 const listeners = new Set<Listener>();
 
-/** Calls `listener` for every component that ends on an error; returns how to stop listening. */
-export function onComponentFailure(listener: Listener): () => void {
+/** Calls `listener` for every component that ends on an error. */
+export function onComponentFailure(listener: Listener): void {
   listeners.add(listener);
-  return () => listeners.delete(listener);
 }
 
 export function componentFailed(component: string, error: unknown): void {
