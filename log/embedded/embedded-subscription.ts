@@ -7,6 +7,7 @@ import type { AppendRecord, AppendResult, LogRecord, SubscribeOptions, Subscript
 import type { AppendNotifier } from './append-notifier.ts';
 import { readRecords } from './copy-binary-out.ts';
 import { GroupMembership, type PartitionRef } from './group-membership.ts';
+import { inTransaction } from '../../platform/pg-transaction.ts';
 
 export interface SubscriptionDeps {
   readonly pool: pg.Pool;
@@ -21,6 +22,8 @@ export interface SubscriptionDeps {
 
 const defaultMaxBatchSize = 1000;
 const partitionId = (ref: PartitionRef): string => `${ref.topic}\u0000${ref.partition}`;
+/** Thrown inside the commit transaction to roll it back when another member moved the checkpoint. */
+const checkpointMoved = Symbol('checkpoint moved');
 
 export function startSubscription(deps: SubscriptionDeps, options: SubscribeOptions): Subscription {
   const { pool, tables, notifier } = deps;
@@ -74,22 +77,15 @@ export function startSubscription(deps: SubscriptionDeps, options: SubscribeOpti
     const advance = [options.group, ref.topic, ref.partition, next, from];
     // Nothing staged: the compare-and-set alone is atomic, one round trip instead of a transaction.
     if (staged.length === 0) return (await pool.query(advanceCheckpoint, advance)).rowCount === 1;
-    const client = await pool.connect();
     try {
-      await client.query('begin');
-      const advanced = await client.query(advanceCheckpoint, advance);
-      if (advanced.rowCount !== 1) {
-        await client.query('rollback');
-        return false;
-      }
-      if (staged.length > 0) await deps.writeInTransaction(client, staged);
-      await client.query('commit');
+      await inTransaction(pool, async (client) => {
+        if ((await client.query(advanceCheckpoint, advance)).rowCount !== 1) throw checkpointMoved;
+        await deps.writeInTransaction(client, staged);
+      });
       return true;
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      if (error === checkpointMoved) return false;
       throw error;
-    } finally {
-      client.release();
     }
   }
 
